@@ -1,0 +1,20 @@
+import type { Observable, SchedulerLike } from 'rxjs';
+import type { Sample } from './sample.js';
+
+/** What every collector factory receives. Paths are injectable so specs run on captured trees. */
+export interface CollectorContext {
+  intervalMs: number;
+  /** A single reading that takes longer is abandoned (and reported). */
+  timeoutMs: number;
+  /** Delay between a delta collector's baseline and its first reading. */
+  primeMs: number;
+  scheduler: SchedulerLike;
+  /** Root of the proc filesystem ('/proc'); specs point it at spec/fixtures/proc/<machine>. */
+  procRoot: string;
+  /** Root of sysfs ('/sys'). */
+  sysRoot: string;
+  platform: NodeJS.Platform;
+}
+
+/** A collector: a cold observable factory. Subscribing starts its timer; unsubscribing stops it. */
+export type CollectorFactory<T, O = object> = (ctx: CollectorContext, options: O) => Observable<Sample<T>>;

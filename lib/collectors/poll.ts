@@ -1,0 +1,96 @@
+import {
+  Observable,
+  asyncScheduler,
+  catchError,
+  defer,
+  exhaustMap,
+  filter,
+  from,
+  map,
+  merge,
+  of,
+  timeout,
+  timer,
+  type SchedulerLike,
+} from 'rxjs';
+import { errorSample, okSample, type Sample, type SampleResult } from './sample.js';
+
+/**
+ * One subscription's worth of sampling state. Stateful collectors (CPU %, rates) keep their
+ * previous reading in the closure, so the state lives and dies with the subscription.
+ */
+export interface Sampler<T> {
+  /** Take one reading. A rejected or timed-out reading becomes an error sample; the stream goes on. */
+  sample(signal: AbortSignal): Promise<SampleResult<T>> | SampleResult<T>;
+  /**
+   * Optional first reading that only sets the baseline of a delta (CPU % needs two readings).
+   * When present, the first emitted sample comes `primeMs` after subscription instead of at once.
+   */
+  baseline?(signal: AbortSignal): Promise<void> | void;
+}
+
+export interface PollOptions<T> {
+  intervalMs: number;
+  /** A reading that takes longer than this is abandoned and reported as an error. */
+  timeoutMs: number;
+  /** Delay between the baseline and the first real reading (and the alignment of all ticks). */
+  primeMs: number;
+  /** Emitted (marked not ok) when a reading fails before any good one exists. */
+  placeholder: T;
+  scheduler?: SchedulerLike;
+}
+
+/**
+ * A cold observable that samples on its own timer. All pollers tick on the same grid
+ * (primeMs + k × interval) whether or not they need a baseline, so collectors sharing an
+ * interval finish together and the combined stream emits once per tick.
+ */
+export function poll<T>(createSampler: () => Sampler<T>, options: PollOptions<T>): Observable<Sample<T>> {
+  const { intervalMs, timeoutMs, primeMs, placeholder } = options;
+  const scheduler = options.scheduler ?? asyncScheduler;
+  return defer(() => {
+    const sampler = createSampler();
+    let lastGood: T | undefined;
+    const hasBaseline = typeof sampler.baseline === 'function';
+    const BASELINE = -1;
+    const ticks = merge(
+      of(hasBaseline ? BASELINE : 0),
+      timer(hasBaseline ? primeMs : primeMs + intervalMs, intervalMs, scheduler).pipe(map((n) => n + 1)),
+    );
+    return ticks.pipe(
+      exhaustMap((tick) => {
+        const controller = new AbortController();
+        const started = scheduler.now();
+        // Synchronous samplers stay synchronous, so specs can drive them in virtual time.
+        const work = defer(() => {
+          const result = tick === BASELINE ? sampler.baseline!(controller.signal) : sampler.sample(controller.signal);
+          return isPromise(result) ? from(result) : of(result);
+        });
+        return work.pipe(
+          timeout({
+            first: timeoutMs,
+            scheduler,
+            with: () => {
+              controller.abort();
+              throw new Error(`no answer within ${timeoutMs} ms`);
+            },
+          }),
+          map((result): Sample<T> | undefined => {
+            if (!result) return undefined;
+            lastGood = result.value;
+            return okSample(result, Date.now(), scheduler.now() - started);
+          }),
+          catchError((error: unknown) => {
+            // A failed baseline still has to produce a first sample, or combineLatest would wait.
+            return of(errorSample(lastGood ?? placeholder, error, Date.now()));
+          }),
+        );
+      }),
+      filter((sample): sample is Sample<T> => sample !== undefined),
+    );
+  });
+}
+
+function isPromise<V>(value: V | Promise<V>): value is Promise<V> {
+  return typeof (value as Promise<V> | undefined)?.then === 'function';
+}

@@ -1,0 +1,35 @@
+// What every collector emits: the value plus how it was obtained, so health and
+// placeholders are carried in the stream instead of a shared mutable object.
+export interface Sample<T> {
+  value: T;
+  /** false when this value is a placeholder or the last good value kept after a failure. */
+  ok: boolean;
+  /** One line saying why, when ok is false. */
+  error?: string;
+  /** Which back-end produced it ('procfs', 'systeminformation', 'nvidia-smi loop', …). */
+  source?: string;
+  /** Epoch ms when the sample was taken. */
+  at: number;
+  /** How long the sample took, ms. */
+  durationMs?: number;
+}
+
+export interface SampleResult<T> {
+  value: T;
+  source: string;
+}
+
+export function okSample<T>(result: SampleResult<T>, at: number, durationMs: number): Sample<T> {
+  return { value: result.value, ok: true, source: result.source, at, durationMs };
+}
+
+export function errorSample<T>(value: T, error: unknown, at: number, source?: string): Sample<T> {
+  return { value, ok: false, error: oneLine(error), at, ...(source ? { source } : {}) };
+}
+
+/** A one-line reason from anything thrown. */
+export function oneLine(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  const first = text.split(/\r?\n/).map((l) => l.trim()).find((l) => l.length > 0) ?? 'unknown error';
+  return first.length > 300 ? first.slice(0, 297) + '...' : first;
+}

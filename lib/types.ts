@@ -1,0 +1,180 @@
+// The one source of payload types: what the REST API, the WebSocket stream and the library emit.
+// Field names and units follow the original service's contract (seed README + what it really sent).
+// Units: bytes, percent 0–100, MHz, °C, W, seconds; `null` means "the machine cannot tell".
+
+export interface CpuStats {
+  /** Whole-machine busy %, 0–100, over the last interval. */
+  usage: number;
+  /** Logical cores. */
+  cores: number;
+  /** Current average frequency in MHz (0 when the platform does not say). */
+  frequency: number;
+  /** Package temperature in °C, `null` when there is no sensor. */
+  temperature: number | null;
+  /** Extras. */
+  model: string;
+  physicalCores: number;
+  perCore: number[];
+  loadAverage: [number, number, number];
+}
+
+export interface SwapStats {
+  total: number;
+  used: number;
+  usedPercent: number;
+}
+
+export interface MemoryStats {
+  total: number;
+  available: number;
+  used: number;
+  usedPercent: number;
+  swap: SwapStats;
+  /** Extras. */
+  free: number;
+  cached: number;
+  buffers: number;
+}
+
+export interface GpuMemory {
+  total: number | null;
+  used: number | null;
+  free: number | null;
+  usedPercent: number | null;
+}
+
+export interface GpuProcess {
+  pid: number;
+  name: string;
+  /** Bytes of GPU memory the process holds, `null` when the driver will not say. */
+  usedMemory: number | null;
+}
+
+export type GpuVendor = 'nvidia' | 'amd' | 'intel' | 'apple' | 'other';
+
+export interface GpuStats {
+  name: string;
+  usage: number | null;
+  memory: GpuMemory;
+  temperature: number | null;
+  fanSpeed: number | null;
+  powerDraw: number | null;
+  clockCore: number | null;
+  clockMemory: number | null;
+  /** Flat memory fields: what the original service really sent and the ClaraVerse widget reads. */
+  memoryTotal: number | null;
+  memoryUsed: number | null;
+  memoryFree: number | null;
+  memoryPercent: number | null;
+  /** Extras. */
+  vendor: GpuVendor;
+  index: number | null;
+  uuid: string | null;
+  pciBusId: string | null;
+  driverVersion: string | null;
+  powerLimit: number | null;
+  memoryUtilization: number | null;
+  encoderUtilization: number | null;
+  decoderUtilization: number | null;
+  processes?: GpuProcess[];
+  /** Present and true when this entry repeats the last good reading because the tool failed since. */
+  stale?: boolean;
+}
+
+export interface DiskStats {
+  device: string;
+  mountpoint: string;
+  fstype: string;
+  total: number;
+  free: number;
+  used: number;
+  usedPercent: number;
+}
+
+export interface NetworkStats {
+  /** Cumulative since boot, over all interfaces (loopback included), as the original sent. */
+  bytesSent: number;
+  bytesRecv: number;
+  packetsSent: number;
+  packetsRecv: number;
+  /** Extras: per-second rates over the last interval (0 on the first reading). */
+  bytesSentPerSec: number;
+  bytesRecvPerSec: number;
+  packetsSentPerSec: number;
+  packetsRecvPerSec: number;
+  interfaces: NetworkInterfaceStats[];
+}
+
+export interface NetworkInterfaceStats {
+  name: string;
+  bytesSent: number;
+  bytesRecv: number;
+  packetsSent: number;
+  packetsRecv: number;
+  bytesSentPerSec: number;
+  bytesRecvPerSec: number;
+}
+
+export interface ProcessStats {
+  pid: number;
+  name: string;
+  /** CPU % over the last interval, like `top` (100 = one full core). */
+  cpu: number;
+  /** RSS as % of RAM. */
+  memory: number;
+  /** A word: running, sleep, idle, stop, zombie, … (empty on Windows). */
+  status: string;
+  /** Extras. */
+  rss: number;
+  /** Full command line, only when the monitor is asked to expose it. */
+  command?: string;
+}
+
+export interface SystemStats {
+  cpu: CpuStats;
+  memory: MemoryStats;
+  gpu: GpuStats[];
+  disk: DiskStats[];
+  network: NetworkStats;
+  processes: ProcessStats[];
+  /** Seconds since boot. */
+  uptime: number;
+  /** ISO-8601 UTC. */
+  timestamp: string;
+}
+
+export type Topic = 'cpu' | 'memory' | 'gpu' | 'disk' | 'network' | 'processes';
+export const TOPICS: readonly Topic[] = ['cpu', 'memory', 'gpu', 'disk', 'network', 'processes'];
+
+export interface TopicPayloads {
+  cpu: CpuStats;
+  memory: MemoryStats;
+  gpu: GpuStats[];
+  disk: DiskStats[];
+  network: NetworkStats;
+  processes: ProcessStats[];
+}
+
+export type CollectorState = 'idle' | 'ok' | 'error';
+
+export interface CollectorHealth {
+  state: CollectorState;
+  /** One line saying why, when state is 'error'. */
+  reason?: string;
+  /** ISO time of the last good sample. */
+  lastOk?: string;
+  /** How long the last sample took, ms. */
+  lastDurationMs?: number;
+  /** Which back-end answered (e.g. 'nvidia-smi loop', 'procfs'). */
+  source?: string;
+}
+
+export interface HealthResponse {
+  status: 'healthy';
+  service: 'widgets-service';
+  version: string;
+  activeConnections: number;
+  timestamp: string;
+  uptime: number;
+  collectors: Record<Topic, CollectorHealth>;
+}
