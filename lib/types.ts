@@ -167,6 +167,8 @@ export interface CollectorHealth {
   lastDurationMs?: number;
   /** Which back-end answered (e.g. 'nvidia-smi loop', 'procfs'). */
   source?: string;
+  /** How many times collection was started since the service started (each start after idle counts). */
+  activations: number;
 }
 
 export interface HealthResponse {

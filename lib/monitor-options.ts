@@ -1,0 +1,112 @@
+import { asyncScheduler, type SchedulerLike } from 'rxjs';
+import type { CollectorSet } from './collectors/registry.js';
+import type { GpuOptions } from './collectors/gpu/index.js';
+import { createProcessMatcher, type ProcessMatcher } from './collectors/process-matcher.js';
+import type { Logger } from './log.js';
+import type { Topic } from './types.js';
+import { TOPICS } from './types.js';
+
+export interface ProcessOptions {
+  /** How many matching processes `processes` lists (default 25). */
+  limit?: number;
+  /** Extra patterns (regex source strings or RegExps) added to the AI/ML matcher. */
+  match?: (string | RegExp)[];
+  /** Replace the built-in AI/ML patterns instead of adding to them. */
+  replaceDefaults?: boolean;
+  /** Expose each process's full command line as `command` (off: they often carry tokens). */
+  exposeCommandLine?: boolean;
+}
+
+export interface MonitorOptions {
+  /** Sampling interval of every collector, ms (default 2000). */
+  intervalMs?: number;
+  /** Per-topic intervals, ms, overriding `intervalMs`. */
+  intervals?: Partial<Record<Topic, number>>;
+  /** How long collection goes on after the last listener leaves, ms (default 5000). */
+  lingerMs?: number;
+  /** A single reading taking longer is abandoned and reported, ms (default: min(interval, 5000)). */
+  timeoutMs?: number;
+  /** A collector with no reading by then contributes a placeholder, ms (default 2500). */
+  firstSampleTimeoutMs?: number;
+  /** Gap between the baseline and the first CPU/process reading, ms (default 250). */
+  primeMs?: number;
+  processes?: ProcessOptions;
+  gpu?: GpuOptions;
+  /** Disk: include network and FUSE filesystems (each probed apart with a timeout). */
+  includeNetworkFilesystems?: boolean;
+  /** For specs and embedding: a virtual-time scheduler, other /proc and /sys roots, other collectors. */
+  scheduler?: SchedulerLike;
+  procRoot?: string;
+  sysRoot?: string;
+  platform?: NodeJS.Platform;
+  collectors?: Partial<CollectorSet>;
+  logger?: Logger;
+}
+
+export interface ResolvedMonitorOptions {
+  intervalMs: number;
+  intervals: Record<Topic, number>;
+  lingerMs: number;
+  timeoutMs: number;
+  firstSampleTimeoutMs: number;
+  primeMs: number;
+  /** Window in which collector results of one tick are merged into one message. */
+  coalesceMs: number;
+  processes: { limit: number; matcher: ProcessMatcher; exposeCommandLine: boolean };
+  gpu: GpuOptions;
+  includeNetworkFilesystems: boolean;
+  scheduler: SchedulerLike;
+  procRoot: string;
+  sysRoot: string;
+  platform: NodeJS.Platform;
+  collectors: Partial<CollectorSet>;
+  logger?: Logger;
+}
+
+export const MIN_INTERVAL_MS = 100;
+export const MAX_INTERVAL_MS = 3_600_000;
+
+export function resolveMonitorOptions(options: MonitorOptions = {}): ResolvedMonitorOptions {
+  if (options === null || typeof options !== 'object') throw new TypeError('monitor options must be an object');
+  const intervalMs = checkMs('intervalMs', options.intervalMs ?? 2000, MIN_INTERVAL_MS, MAX_INTERVAL_MS);
+  const intervals = {} as Record<Topic, number>;
+  for (const [topic, value] of Object.entries(options.intervals ?? {})) {
+    if (!TOPICS.includes(topic as Topic)) throw new RangeError(`intervals.${topic}: unknown topic (known: ${TOPICS.join(', ')})`);
+    if (value !== undefined) intervals[topic as Topic] = checkMs(`intervals.${topic}`, value, MIN_INTERVAL_MS, MAX_INTERVAL_MS);
+  }
+  for (const t of TOPICS) intervals[t] ??= intervalMs;
+  const lingerMs = checkMs('lingerMs', options.lingerMs ?? 5000, 0, MAX_INTERVAL_MS);
+  const timeoutMs = checkMs('timeoutMs', options.timeoutMs ?? Math.min(intervalMs, 5000), 10, 600_000);
+  const firstSampleTimeoutMs = checkMs('firstSampleTimeoutMs', options.firstSampleTimeoutMs ?? 2500, 10, 600_000);
+  const primeMs = checkMs('primeMs', options.primeMs ?? 250, 10, 10_000);
+  const p = options.processes ?? {};
+  const limit = p.limit ?? 25;
+  if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new RangeError(`processes.limit must be an integer from 1 to 10000, got ${String(limit)}`);
+  if (p.match !== undefined && !Array.isArray(p.match)) throw new TypeError('processes.match must be an array of patterns');
+  const matcher = createProcessMatcher({ extra: p.match ?? [], replaceDefaults: p.replaceDefaults ?? false });
+  return {
+    intervalMs,
+    intervals,
+    lingerMs,
+    timeoutMs,
+    firstSampleTimeoutMs,
+    primeMs,
+    coalesceMs: 50,
+    processes: { limit, matcher, exposeCommandLine: p.exposeCommandLine ?? false },
+    gpu: options.gpu ?? {},
+    includeNetworkFilesystems: options.includeNetworkFilesystems ?? false,
+    scheduler: options.scheduler ?? asyncScheduler,
+    procRoot: options.procRoot ?? '/proc',
+    sysRoot: options.sysRoot ?? '/sys',
+    platform: options.platform ?? process.platform,
+    collectors: options.collectors ?? {},
+    ...(options.logger ? { logger: options.logger } : {}),
+  };
+}
+
+function checkMs(name: string, value: unknown, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
+    throw new RangeError(`${name} must be a number of milliseconds from ${min} to ${max}, got ${String(value)}`);
+  }
+  return Math.round(value);
+}

@@ -1,0 +1,178 @@
+import {
+  BehaviorSubject,
+  Observable,
+  auditTime,
+  combineLatest,
+  defer,
+  distinctUntilChanged,
+  finalize,
+  firstValueFrom,
+  map,
+  retry,
+  share,
+  ReplaySubject,
+  tap,
+  timer,
+} from 'rxjs';
+import type { CollectorContext } from './collectors/context.js';
+import type { Sample } from './collectors/sample.js';
+import { errorSample, oneLine } from './collectors/sample.js';
+import { defaultCollectors, type CollectorSet, type CollectorSpec, type SourceName } from './collectors/registry.js';
+import { selectProcesses } from './collectors/process-matcher.js';
+import { readUptime } from './collectors/uptime.js';
+import { silentLogger } from './log.js';
+import { resolveMonitorOptions, type MonitorOptions, type ResolvedMonitorOptions } from './monitor-options.js';
+import { promptFirst } from './stream/prompt-first.js';
+import { shareWithLinger } from './stream/share-with-linger.js';
+import type { CollectorHealth, ProcessStats, SystemStats, Topic, TopicPayloads } from './types.js';
+import { TOPICS } from './types.js';
+
+export type { MonitorOptions } from './monitor-options.js';
+
+/** A selection of topics, plus the uptime and timestamp every stats message carries. */
+export type StatsSelection = Partial<TopicPayloads> & Pick<SystemStats, 'uptime' | 'timestamp'>;
+
+export interface Monitor {
+  /** The full stats object, once per tick, shared by every subscriber. */
+  readonly stats$: Observable<SystemStats>;
+  readonly cpu$: Observable<TopicPayloads['cpu']>;
+  readonly memory$: Observable<TopicPayloads['memory']>;
+  readonly gpu$: Observable<TopicPayloads['gpu']>;
+  readonly disk$: Observable<TopicPayloads['disk']>;
+  readonly network$: Observable<TopicPayloads['network']>;
+  /** The AI/ML processes (the configured matcher), top N by CPU. */
+  readonly processes$: Observable<TopicPayloads['processes']>;
+  /** Every process, sorted by CPU % (descending), uncapped. */
+  readonly allProcesses$: Observable<ProcessStats[]>;
+  /** Collector states; reading it never wakes a collector. */
+  readonly health$: Observable<Record<Topic, CollectorHealth>>;
+  /** Only the given topics (waking only their collectors), shared per distinct selection. */
+  select(topics: readonly Topic[]): Observable<StatsSelection>;
+  topic<K extends Topic>(topic: K): Observable<TopicPayloads[K]>;
+  /** One current reading: the whole stats object, or one topic's payload. */
+  snapshot(): Promise<SystemStats>;
+  snapshot<K extends Topic>(topic: K): Promise<TopicPayloads[K]>;
+  health(): Record<Topic, CollectorHealth>;
+  readonly options: ResolvedMonitorOptions;
+}
+
+const SOURCE_OF: Record<Topic, SourceName> = {
+  cpu: 'cpu', memory: 'memory', gpu: 'gpu', disk: 'disk', network: 'network', processes: 'processes',
+};
+
+export function createMonitor(options: MonitorOptions = {}): Monitor {
+  const resolved = resolveMonitorOptions(options);
+  const { scheduler, lingerMs } = resolved;
+  const logger = resolved.logger ?? silentLogger;
+  const collectors: CollectorSet = { ...defaultCollectors(resolved), ...resolved.collectors };
+
+  const healthSubjects = Object.fromEntries(
+    TOPICS.map((t) => [t, new BehaviorSubject<CollectorHealth>({ state: 'idle', activations: 0 })]),
+  ) as Record<Topic, BehaviorSubject<CollectorHealth>>;
+  const setHealth = (topic: Topic, patch: Partial<CollectorHealth>) => {
+    const subject = healthSubjects[topic];
+    subject.next({ ...subject.value, ...patch });
+  };
+
+  function sharedSource<T>(topic: Topic): Observable<Sample<T>> {
+    const spec = collectors[SOURCE_OF[topic]] as unknown as CollectorSpec<T>;
+    const ctx: CollectorContext = {
+      intervalMs: resolved.intervals[topic],
+      timeoutMs: resolved.timeoutMs,
+      primeMs: resolved.primeMs,
+      scheduler,
+      procRoot: resolved.procRoot,
+      sysRoot: resolved.sysRoot,
+      platform: resolved.platform,
+    };
+    return defer((): Observable<Sample<T>> => {
+      const h = healthSubjects[topic].value;
+      setHealth(topic, { state: h.state === 'idle' ? 'ok' : h.state, activations: h.activations + 1 });
+      return spec.create(ctx);
+    }).pipe(
+      tap({ error: (e: unknown) => logger.warnOnce(`${topic}:crash`, `${topic} collector crashed: ${oneLine(e)}; restarting`) }),
+      // A collector that throws is restarted with backoff; a first value still comes from promptFirst.
+      retry({ delay: (_e, count) => timer(Math.min(resolved.intervals[topic] * 2 ** (count - 1), 60_000), scheduler) }),
+      promptFirst<Sample<T>>(
+        () => errorSample(spec.placeholder, `no reading within ${resolved.firstSampleTimeoutMs} ms`, Date.now()),
+        resolved.firstSampleTimeoutMs,
+        scheduler,
+      ),
+      tap((sample) => {
+        if (sample.ok) {
+          setHealth(topic, {
+            state: 'ok', reason: undefined, lastOk: new Date(sample.at).toISOString(),
+            lastDurationMs: sample.durationMs, source: sample.source,
+          });
+        } else {
+          if (healthSubjects[topic].value.reason !== sample.error) {
+            logger.warnOnce(`${topic}:${sample.error}`, `${topic}: ${sample.error}`);
+          }
+          setHealth(topic, { state: 'error', reason: sample.error, source: sample.source ?? healthSubjects[topic].value.source });
+        }
+      }),
+      finalize(() => setHealth(topic, { state: 'idle', reason: undefined })),
+      shareWithLinger(lingerMs, scheduler),
+    );
+  }
+
+  const samples = {} as { [K in Topic]: Observable<Sample<unknown>> };
+  for (const t of TOPICS) if (t !== 'processes') samples[t] = sharedSource(t);
+  const allProcessSamples = sharedSource<ProcessStats[]>('processes');
+  const { matcher, limit } = resolved.processes;
+  samples.processes = allProcessSamples.pipe(
+    map((s) => ({ ...s, value: selectProcesses(s.value, { matcher, limit }) })),
+  );
+
+  const values = Object.fromEntries(
+    TOPICS.map((t) => [t, samples[t].pipe(map((s) => s.value))]),
+  ) as { [K in Topic]: Observable<TopicPayloads[K]> };
+
+  const selections = new Map<string, Observable<StatsSelection>>();
+  function select(topics: readonly Topic[]): Observable<StatsSelection> {
+    const chosen = TOPICS.filter((t) => topics.includes(t));
+    const key = chosen.join(',');
+    let stream = selections.get(key);
+    if (!stream) {
+      const inputs = Object.fromEntries(chosen.map((t) => [t, values[t]]));
+      stream = combineLatest(inputs).pipe(
+        // Collectors on one interval finish within a few ms of each other: one message per tick.
+        auditTime(resolved.coalesceMs, scheduler),
+        map((parts) => ({ ...parts, uptime: readUptime(resolved.procRoot), timestamp: new Date().toISOString() })),
+        // No linger of its own: the collectors linger and replay, so re-combining is instant.
+        share({ connector: () => new ReplaySubject(1), resetOnRefCountZero: true }),
+      );
+      selections.set(key, stream);
+    }
+    return stream;
+  }
+
+  // Keys come out in the contract's order: cpu, memory, gpu, disk, network, processes, uptime, timestamp.
+  const stats$ = select(TOPICS) as Observable<SystemStats>;
+  const healthAll$ = combineLatest(healthSubjects).pipe(
+    distinctUntilChanged((a, b) => TOPICS.every((t) => a[t] === b[t])),
+  ) as Observable<Record<Topic, CollectorHealth>>;
+
+  function snapshot(): Promise<SystemStats>;
+  function snapshot<K extends Topic>(topic: K): Promise<TopicPayloads[K]>;
+  function snapshot(topic?: Topic): Promise<unknown> {
+    return topic ? firstValueFrom<unknown>(values[topic]) : firstValueFrom(stats$);
+  }
+
+  return {
+    stats$,
+    cpu$: values.cpu,
+    memory$: values.memory,
+    gpu$: values.gpu,
+    disk$: values.disk,
+    network$: values.network,
+    processes$: values.processes,
+    allProcesses$: allProcessSamples.pipe(map((s) => s.value)),
+    health$: healthAll$,
+    select,
+    topic: (t) => values[t],
+    snapshot,
+    health: () => Object.fromEntries(TOPICS.map((t) => [t, healthSubjects[t].value])) as Record<Topic, CollectorHealth>,
+    options: resolved,
+  };
+}

@@ -1,0 +1,110 @@
+import { createServer as createHttpServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createApp, type Middleware } from './http/app.js';
+import { corsMiddleware } from './http/cors.js';
+import { createRoutes } from './http/routes.js';
+import { createLogger, type Logger } from './log.js';
+import { createMonitor, type Monitor, type MonitorOptions } from './monitor.js';
+import { VERSION } from './version.js';
+
+export interface ServerOptions {
+  /** Default 127.0.0.1 (loopback only). */
+  host?: string;
+  /** Default 8765; 0 picks a free port. */
+  port?: number;
+  logger?: Logger;
+}
+
+export interface RunningServer {
+  url: string;
+  host: string;
+  port: number;
+  server: Server;
+  monitor: Monitor;
+  /** Stops accepting, closes every socket and lets collection stop. */
+  close(): Promise<void>;
+}
+
+export const DEFAULT_PORT = 8765;
+export const DEFAULT_HOST = '127.0.0.1';
+
+/** Serves an existing monitor over REST (and WebSocket). */
+export async function createServer(monitor: Monitor, options: ServerOptions = {}): Promise<RunningServer> {
+  const host = options.host ?? DEFAULT_HOST;
+  const port = checkPort(options.port ?? DEFAULT_PORT);
+  const logger = options.logger ?? createLogger({ quiet: true });
+  const startedAt = Date.now();
+
+  const server = createHttpServer({ maxHeaderSize: 16 * 1024 });
+  const routes = createRoutes({
+    monitor,
+    version: VERSION,
+    activeConnections: () => 0,
+    startedAt,
+    readTimeoutMs: monitor.options.firstSampleTimeoutMs + monitor.options.timeoutMs + 1000,
+  });
+  const middleware: Middleware[] = [corsMiddleware()];
+  const app = createApp({ routes, middleware, logger });
+  server.on('request', app.handler);
+  server.on('clientError', (_err, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    else socket.destroy();
+  });
+
+  await listen(server, port, host);
+  const address = server.address() as AddressInfo;
+  const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    url: `http://${urlHost}:${address.port}`,
+    host: address.address,
+    port: address.port,
+    server,
+    monitor,
+    close: () => closeServer(server),
+  };
+}
+
+/** Creates a monitor and serves it. */
+export async function startServer(options: ServerOptions & { monitor?: MonitorOptions } = {}): Promise<RunningServer> {
+  return createServer(createMonitor({ ...options.monitor, ...(options.logger && !options.monitor?.logger ? { logger: options.logger } : {}) }), options);
+}
+
+export function checkPort(port: unknown): number {
+  if (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new RangeError(`invalid port ${String(port)}: expected an integer from 0 to 65535`);
+  }
+  return port;
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => {
+      server.off('listening', onListening);
+      reject(new Error(describeListenError(error, port, host)));
+    };
+    const onListening = () => {
+      server.off('error', onError);
+      resolve();
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen(port, host);
+  });
+}
+
+function describeListenError(error: NodeJS.ErrnoException, port: number, host: string): string {
+  switch (error.code) {
+    case 'EADDRINUSE': return `port ${port} is already in use on ${host}; pick another port (e.g. widgets-service ${port + 1})`;
+    case 'EACCES': return `permission denied to listen on port ${port} on ${host}; use a port above 1023`;
+    case 'EADDRNOTAVAIL': return `cannot listen on ${host}:${port}: ${host} is not an address of this machine`;
+    case 'ENOTFOUND': case 'EAI_AGAIN': return `cannot listen on ${host}:${port}: unknown host ${host}`;
+    default: return `cannot listen on ${host}:${port}: ${error.message}`;
+  }
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
