@@ -1,0 +1,81 @@
+import si from 'systeminformation';
+import type { MemoryStats } from '../types.js';
+import type { CollectorFactory } from './context.js';
+import { poll, type Sampler } from './poll.js';
+import { parseMeminfo } from '../procfs/meminfo.js';
+import { readText } from '../procfs/read.js';
+
+export const MEMORY_PLACEHOLDER: MemoryStats = {
+  total: 0,
+  available: 0,
+  used: 0,
+  usedPercent: 0,
+  swap: { total: 0, used: 0, usedPercent: 0 },
+  free: 0,
+  cached: 0,
+  buffers: 0,
+};
+
+/** RAM and swap: /proc/meminfo on Linux, systeminformation elsewhere. */
+export const memoryCollector: CollectorFactory<MemoryStats> = (ctx) =>
+  poll(
+    (): Sampler<MemoryStats> => ({
+      sample: ctx.platform === 'linux'
+        ? () => ({ value: memoryFromMeminfo(parseMeminfo(readText(ctx.procRoot, 'meminfo'))), source: 'procfs' })
+        : async () => ({ value: memoryFromSysteminformation(await si.mem()), source: 'systeminformation' }),
+    }),
+    {
+      intervalMs: ctx.intervalMs,
+      timeoutMs: ctx.timeoutMs,
+      primeMs: ctx.primeMs,
+      placeholder: MEMORY_PLACEHOLDER,
+      scheduler: ctx.scheduler,
+    },
+  );
+
+/** used = total − available, as `free` and gopsutil count it (page cache that can be dropped is not "used"). */
+export function memoryFromMeminfo(fields: ReadonlyMap<string, number>): MemoryStats {
+  const get = (name: string) => fields.get(name) ?? 0;
+  const total = get('MemTotal');
+  const free = get('MemFree');
+  const buffers = get('Buffers');
+  // Reclaimable slab counts as cache, as in free's buff/cache and gopsutil.
+  const cached = get('Cached') + get('SReclaimable');
+  // Kernels before 3.14 have no MemAvailable; free + buffers + cache is the old estimate.
+  const available = fields.get('MemAvailable') ?? Math.min(total, free + buffers + cached);
+  const swapTotal = get('SwapTotal');
+  const swapUsed = Math.max(0, swapTotal - get('SwapFree'));
+  return memoryStats({ total, available, free, cached, buffers, swapTotal, swapUsed });
+}
+
+function memoryFromSysteminformation(mem: si.Systeminformation.MemData): MemoryStats {
+  return memoryStats({
+    total: mem.total,
+    available: mem.available,
+    free: mem.free,
+    cached: mem.cached,
+    buffers: mem.buffers,
+    swapTotal: mem.swaptotal,
+    swapUsed: mem.swapused,
+  });
+}
+
+function memoryStats(m: {
+  total: number; available: number; free: number; cached: number; buffers: number; swapTotal: number; swapUsed: number;
+}): MemoryStats {
+  const used = Math.max(0, m.total - m.available);
+  return {
+    total: m.total,
+    available: m.available,
+    used,
+    usedPercent: percent(used, m.total),
+    swap: { total: m.swapTotal, used: m.swapUsed, usedPercent: percent(m.swapUsed, m.swapTotal) },
+    free: m.free,
+    cached: m.cached,
+    buffers: m.buffers,
+  };
+}
+
+function percent(part: number, whole: number): number {
+  return whole > 0 ? (part / whole) * 100 : 0;
+}

@@ -1,0 +1,92 @@
+import si from 'systeminformation';
+import type { NetworkInterfaceStats, NetworkStats } from '../types.js';
+import type { CollectorContext, CollectorFactory } from './context.js';
+import { poll, type Sampler } from './poll.js';
+import { parseNetDev, type InterfaceCounters } from '../procfs/net-dev.js';
+import { readText } from '../procfs/read.js';
+
+export const NETWORK_PLACEHOLDER: NetworkStats = {
+  bytesSent: 0,
+  bytesRecv: 0,
+  packetsSent: 0,
+  packetsRecv: 0,
+  bytesSentPerSec: 0,
+  bytesRecvPerSec: 0,
+  packetsSentPerSec: 0,
+  packetsRecvPerSec: 0,
+  interfaces: [],
+};
+
+/**
+ * Traffic over all interfaces (loopback included, as the original service counted), cumulative
+ * since boot, plus per-second rates over the last interval: 0 on the first reading.
+ */
+export const networkCollector: CollectorFactory<NetworkStats> = (ctx) =>
+  poll(() => networkSampler(ctx, ctx.platform === 'linux' ? procfsCounters(ctx.procRoot) : systeminformationCounters), {
+    intervalMs: ctx.intervalMs,
+    timeoutMs: ctx.timeoutMs,
+    primeMs: ctx.primeMs,
+    placeholder: NETWORK_PLACEHOLDER,
+    scheduler: ctx.scheduler,
+  });
+
+type ReadCounters = () => InterfaceCounters[] | Promise<InterfaceCounters[]>;
+
+const procfsCounters = (procRoot: string): ReadCounters => () => parseNetDev(readText(procRoot, 'net/dev'));
+
+/** systeminformation has no packet counts; they stay 0 on macOS and Windows. */
+const systeminformationCounters: ReadCounters = async () =>
+  (await si.networkStats('*')).map((n) => ({
+    name: n.iface,
+    bytesRecv: n.rx_bytes,
+    bytesSent: n.tx_bytes,
+    packetsRecv: 0,
+    packetsSent: 0,
+  }));
+
+function networkSampler(ctx: Pick<CollectorContext, 'scheduler' | 'platform'>, read: ReadCounters): Sampler<NetworkStats> {
+  let previous: { at: number; byName: Map<string, InterfaceCounters> } | undefined;
+  const source = ctx.platform === 'linux' ? 'procfs' : 'systeminformation';
+  const toStats = (counters: InterfaceCounters[]): NetworkStats => {
+    const at = ctx.scheduler.now();
+    const seconds = previous ? (at - previous.at) / 1000 : 0;
+    const before = previous?.byName;
+    previous = { at, byName: new Map(counters.map((c) => [c.name, c])) };
+    // A counter that went down (interface re-created, 32-bit wrap) gives no rate rather than a negative one.
+    const rate = (now: number, then: number | undefined) =>
+      seconds > 0 && then !== undefined && now >= then ? (now - then) / seconds : 0;
+    const interfaces: NetworkInterfaceStats[] = counters.map((c) => {
+      const old = before?.get(c.name);
+      return {
+        ...c,
+        bytesSentPerSec: rate(c.bytesSent, old?.bytesSent),
+        bytesRecvPerSec: rate(c.bytesRecv, old?.bytesRecv),
+      };
+    });
+    const total = (pick: (c: InterfaceCounters) => number) => counters.reduce((sum, c) => sum + pick(c), 0);
+    const totalRate = (pick: (c: InterfaceCounters) => number) =>
+      counters.reduce((sum, c) => {
+        const old = before?.get(c.name);
+        return sum + rate(pick(c), old && pick(old));
+      }, 0);
+    return {
+      bytesSent: total((c) => c.bytesSent),
+      bytesRecv: total((c) => c.bytesRecv),
+      packetsSent: total((c) => c.packetsSent),
+      packetsRecv: total((c) => c.packetsRecv),
+      bytesSentPerSec: totalRate((c) => c.bytesSent),
+      bytesRecvPerSec: totalRate((c) => c.bytesRecv),
+      packetsSentPerSec: totalRate((c) => c.packetsSent),
+      packetsRecvPerSec: totalRate((c) => c.packetsRecv),
+      interfaces,
+    };
+  };
+  return {
+    sample() {
+      const counters = read();
+      return counters instanceof Promise
+        ? counters.then((c) => ({ value: toStats(c), source }))
+        : { value: toStats(counters), source };
+    },
+  };
+}
