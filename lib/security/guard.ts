@@ -1,0 +1,285 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { createHostPolicy, parseHostHeader, type HostPolicy } from './host.js';
+import type { SecurityOptions } from './options.js';
+import { createOriginPolicy, type OriginPolicy } from './origin.js';
+import { createRateLimiter, type RateLimiter } from './rate-limit.js';
+import { createTokenCheck, presentedToken, type TokenCheck } from './token.js';
+
+/**
+ * The one gate every request passes, REST and WebSocket upgrade alike, and the CORS headers that
+ * go with it. Checks run cheapest first and the first failure answers:
+ * 414 target too long, 429 rate limit, 400 malformed target or Host, 403 Host (DNS rebinding),
+ * 403 Origin (cross-site), 401 token. The rate limit comes before the token so that guessing
+ * tokens is throttled too.
+ */
+
+/** The parts of an `IncomingMessage` the guard reads (a real one fits). */
+export interface GuardRequest {
+  method?: string | undefined;
+  url?: string | undefined;
+  headers: IncomingHttpHeaders;
+  socket: { remoteAddress?: string | undefined };
+}
+
+/** Everything the guard needs, built once at start-up by {@link createPolicies}. */
+export interface Policies {
+  host: HostPolicy;
+  origin: OriginPolicy;
+  /** Bearer header only. */
+  restToken: TokenCheck;
+  /** Bearer header or `?token=`. */
+  wsToken: TokenCheck;
+  /** Whether a token is configured (changes only the wording of 401s). */
+  tokenRequired: boolean;
+  /** Omit to disable rate limiting. */
+  rateLimiter?: RateLimiter | undefined;
+  maxUrlBytes: number;
+}
+
+export type GuardFailure = {
+  ok: false;
+  status: 400 | 401 | 403 | 414 | 429 | 503;
+  /** One sentence saying what was refused and how to get in; goes in the JSON body. */
+  error: string;
+  /** Headers to send with the refusal (Retry-After, WWW-Authenticate). */
+  headers?: Record<string, string>;
+};
+
+export type GuardResult = { ok: true; url: URL } | GuardFailure;
+
+export interface CreatePoliciesOptions {
+  /** The address the server listens on (allowed as a Host when it is a specific address). */
+  listenHost?: string;
+  /** Clock for the rate limiter (specs). */
+  now?: () => number;
+}
+
+/**
+ * Builds the policies from resolved options.
+ *
+ * @example
+ * const security = resolveSecurityOptions(flags, process.env);
+ * const policies = createPolicies(security, { listenHost: '127.0.0.1' });
+ */
+export function createPolicies(options: SecurityOptions, extra: CreatePoliciesOptions = {}): Policies {
+  return {
+    host: createHostPolicy({ allowHosts: options.allowHosts, listenHost: extra.listenHost }),
+    origin: createOriginPolicy({ allowOrigins: options.allowOrigins, allowNullOrigin: options.allowNullOrigin }),
+    restToken: createTokenCheck(options.token),
+    wsToken: createTokenCheck(options.token, { acceptQueryParam: true }),
+    tokenRequired: options.token !== undefined,
+    rateLimiter: createRateLimiter({ ...options.rateLimit, now: extra.now }),
+    maxUrlBytes: options.maxUrlBytes,
+  };
+}
+
+/**
+ * True for a WebSocket upgrade request.
+ *
+ * @example
+ * isWebSocketUpgrade({ headers: { upgrade: 'websocket' } }); // true
+ */
+export function isWebSocketUpgrade(req: { headers: IncomingHttpHeaders }): boolean {
+  return req.headers.upgrade?.toLowerCase() === 'websocket';
+}
+
+/**
+ * The rate-limit key for a socket address: IPv4-mapped IPv6 (`::ffff:1.2.3.4`) folded to IPv4,
+ * so one client counts once however the socket reports it.
+ *
+ * @example
+ * clientKey('::ffff:127.0.0.1'); // '127.0.0.1'
+ */
+export function clientKey(remoteAddress: string | undefined): string {
+  if (remoteAddress === undefined) return 'unknown';
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(remoteAddress);
+  return mapped?.[1] ?? remoteAddress.toLowerCase();
+}
+
+/** Untrusted text quoted in an error message: bounded, and without control characters. */
+function shown(value: string): string {
+  const clean = value.replace(/[\x00-\x1f\x7f]/g, '?');
+  return clean.length > 200 ? `${clean.slice(0, 200)}…` : clean;
+}
+
+/**
+ * Decides one request (REST request or WebSocket upgrade; an upgrade also accepts `?token=`).
+ * CORS preflights (OPTIONS) skip the token check: browsers never send credentials on a
+ * preflight, and the preflight answer carries no data. On success, returns the parsed URL.
+ *
+ * @example
+ * // REST middleware
+ * const verdict = checkRequest(req, policies);
+ * if (!verdict.ok) return sendError(res, verdict.status, verdict.error, { ...cors, ...verdict.headers });
+ * // WebSocket upgrade
+ * server.on('upgrade', (req, socket, head) => {
+ *   const verdict = checkRequest(req, policies);
+ *   if (!verdict.ok) { socket.end(upgradeRejection(verdict)); return; }
+ *   wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+ * });
+ */
+export function checkRequest(req: GuardRequest, policies: Policies): GuardResult {
+  const target = req.url ?? '/';
+  const bytes = Buffer.byteLength(target, 'utf8');
+  if (bytes > policies.maxUrlBytes) {
+    return { ok: false, status: 414, error: `request target is ${bytes} bytes; the limit is ${policies.maxUrlBytes}` };
+  }
+
+  if (policies.rateLimiter) {
+    const decision = policies.rateLimiter.take(clientKey(req.socket.remoteAddress));
+    if (!decision.ok) {
+      return {
+        ok: false,
+        status: 429,
+        error: `too many requests from this address; retry in ${decision.retryAfterSeconds} s`,
+        headers: { 'Retry-After': String(decision.retryAfterSeconds) },
+      };
+    }
+  }
+
+  let url: URL;
+  try {
+    url = new URL(target, 'http://localhost');
+  } catch {
+    return { ok: false, status: 400, error: 'malformed request target' };
+  }
+
+  const host = req.headers.host;
+  if (host !== undefined && !policies.host(host)) {
+    const parsed = parseHostHeader(host);
+    if (!parsed) return { ok: false, status: 400, error: `malformed Host header ${JSON.stringify(shown(host))}` };
+    return {
+      ok: false,
+      status: 403,
+      error:
+        `host ${shown(host)} is not allowed (protection against DNS rebinding); ` +
+        `if clients reach this service by that name, start with --allow-host ${parsed.hostname}`,
+    };
+  }
+
+  const origin = req.headers.origin;
+  if (!policies.origin(origin)) {
+    const o = shown(origin ?? '');
+    const error =
+      o === 'null'
+        ? 'origin null (a sandboxed or local-file page) is not allowed; null origins are turned off on this service'
+        : `origin ${o} is not allowed; start with --allow-origin ${o} to permit it`;
+    return { ok: false, status: 403, error };
+  }
+
+  if (req.method !== 'OPTIONS') {
+    const ws = isWebSocketUpgrade(req);
+    const check = ws ? policies.wsToken : policies.restToken;
+    if (!check(req, url)) {
+      const given = presentedToken(req, url, ws) !== undefined;
+      const how = ws ? 'send Authorization: Bearer <token> or connect with ?token=<token>' : 'send Authorization: Bearer <token>';
+      return {
+        ok: false,
+        status: 401,
+        error: given ? `the token is wrong; ${how}` : `a token is required; ${how}`,
+        headers: {
+          'WWW-Authenticate': given ? 'Bearer realm="widgets-service", error="invalid_token"' : 'Bearer realm="widgets-service"',
+        },
+      };
+    }
+  }
+  return { ok: true, url };
+}
+
+/**
+ * The refusal for a full WebSocket server, to send from the upgrade handler.
+ *
+ * @example
+ * const full = checkWsCapacity(wss.clients.size, security.maxWsClients);
+ * if (full) { socket.end(upgradeRejection(full)); return; }
+ */
+export function checkWsCapacity(current: number, max: number): GuardFailure | null {
+  if (current < max) return null;
+  return {
+    ok: false,
+    status: 503,
+    error: `too many WebSocket clients (limit ${max}); retry later`,
+    headers: { 'Retry-After': '5' },
+  };
+}
+
+const REASONS: Record<GuardFailure['status'], string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  414: 'URI Too Long',
+  429: 'Too Many Requests',
+  503: 'Service Unavailable',
+};
+
+/**
+ * A complete HTTP/1.1 response for refusing a WebSocket upgrade on the raw socket, with the same
+ * JSON body (`{"error", "status"}`) as REST errors. Pass CORS headers in `extraHeaders` if wanted.
+ *
+ * @example
+ * socket.end(upgradeRejection(verdict));
+ */
+export function upgradeRejection(failure: GuardFailure, extraHeaders: Record<string, string> = {}): string {
+  const body = JSON.stringify({ error: failure.error, status: failure.status });
+  const headers: Record<string, string> = {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': String(Buffer.byteLength(body)),
+    Connection: 'close',
+    ...extraHeaders,
+    ...failure.headers,
+  };
+  const lines = Object.entries(headers).map(([k, v]) => `${k}: ${v}`);
+  return `HTTP/1.1 ${failure.status} ${REASONS[failure.status]}\r\n${lines.join('\r\n')}\r\n\r\n${body}`;
+}
+
+export interface CorsOptions {
+  /** True for a CORS preflight (OPTIONS with Access-Control-Request-Method). */
+  preflight?: boolean;
+  /** The preflight's Access-Control-Request-Headers, echoed when well-formed. */
+  requestHeaders?: string | undefined;
+  /** The preflight asked for private network access (Access-Control-Request-Private-Network: true). */
+  requestPrivateNetwork?: boolean;
+  /** Access-Control-Max-Age in seconds. Default 600. */
+  maxAgeSeconds?: number;
+}
+
+const HEADER_LIST = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+(?:[ \t]*,[ \t]*[!#$%&'*+.^_`|~0-9A-Za-z-]+)*$/;
+
+/**
+ * CORS response headers. `Vary: Origin` always (caches must not reuse one origin's answer for
+ * another); `Access-Control-Allow-Origin: <origin>` only for an allowed origin that was sent,
+ * never `*`; preflight headers only for allowed origins.
+ *
+ * @example
+ * corsHeaders('http://localhost:5173', policies.origin);
+ * // { Vary: 'Origin', 'Access-Control-Allow-Origin': 'http://localhost:5173' }
+ * corsHeaders('https://evil.example', policies.origin); // { Vary: 'Origin' }
+ * corsHeaders('http://localhost:5173', policies.origin, {
+ *   preflight: true, requestHeaders: req.headers['access-control-request-headers'],
+ * });
+ * // + Allow-Methods 'GET, OPTIONS', Allow-Headers echoed, Max-Age '600'
+ */
+export function corsHeaders(origin: string | undefined, policy: OriginPolicy, options: CorsOptions = {}): Record<string, string> {
+  const headers: Record<string, string> = {
+    Vary: options.preflight ? 'Origin, Access-Control-Request-Headers, Access-Control-Request-Private-Network' : 'Origin',
+  };
+  if (origin === undefined || !policy(origin)) return headers;
+  headers['Access-Control-Allow-Origin'] = origin;
+  if (options.preflight) {
+    headers['Access-Control-Allow-Methods'] = 'GET, OPTIONS';
+    const requested = options.requestHeaders?.trim();
+    if (requested && HEADER_LIST.test(requested)) headers['Access-Control-Allow-Headers'] = requested;
+    if (options.requestPrivateNetwork) headers['Access-Control-Allow-Private-Network'] = 'true';
+    headers['Access-Control-Max-Age'] = String(options.maxAgeSeconds ?? 600);
+  }
+  return headers;
+}
+
+/**
+ * Headers worth sending on every REST answer: no MIME sniffing, and no embedding of responses by
+ * other sites through `<script>`/`<img>` (no-cors loads; CORS reads are unaffected).
+ */
+export const SAFE_RESPONSE_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  'X-Content-Type-Options': 'nosniff',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+});

@@ -1,0 +1,45 @@
+import type { ServerOptions } from 'node:http';
+import type { SecurityOptions } from './options.js';
+
+/**
+ * The size and time limits translated into the options Node's HTTP server and the `ws` server
+ * take. The idle socket timeout is not a `createServer` option: call `server.setTimeout`.
+ */
+
+/**
+ * Options for `http.createServer`: header size cap (431 beyond it), headers/request/keep-alive
+ * timeouts, and Host required on HTTP/1.1 (400 without it, Node's default, stated explicitly
+ * because the Host policy relies on it).
+ *
+ * @example
+ * const server = http.createServer(httpServerOptions(security));
+ * server.setTimeout(security.idleTimeoutMs);
+ * polka({ server });
+ */
+export function httpServerOptions(
+  options: Pick<SecurityOptions, 'maxHeaderBytes' | 'headersTimeoutMs' | 'requestTimeoutMs' | 'keepAliveTimeoutMs'>,
+): ServerOptions {
+  return {
+    maxHeaderSize: options.maxHeaderBytes,
+    headersTimeout: options.headersTimeoutMs,
+    requestTimeout: options.requestTimeoutMs,
+    keepAliveTimeout: options.keepAliveTimeoutMs,
+    requireHostHeader: true,
+  };
+}
+
+/**
+ * Options for `new WebSocketServer(...)`: the message size cap (close 1009 beyond it), no
+ * compression (it costs memory per client and invites compression bombs; the payloads are small),
+ * and `noServer`, so the HTTP server's `upgrade` handler runs `checkRequest` before any handshake.
+ *
+ * @example
+ * const wss = new WebSocketServer(wsServerOptions(security));
+ */
+export function wsServerOptions(options: Pick<SecurityOptions, 'wsMaxPayloadBytes'>): {
+  noServer: true;
+  maxPayload: number;
+  perMessageDeflate: false;
+} {
+  return { noServer: true, maxPayload: options.wsMaxPayloadBytes, perMessageDeflate: false };
+}
