@@ -41,7 +41,7 @@ export const LOOPBACK_ORIGINS: readonly string[] = Object.freeze([
   'https://[::1]:*',
 ]);
 
-const HTTP_PATTERN = /^(https?):\/\/(\*\.)?([^/?#@:[\]\s*]+|\[[0-9A-Fa-f:.]+\])(?::(\*|\d{1,5}))?$/;
+const HTTP_PATTERN = /^(https?):\/\/(\*\.)?([^/?#@:[\]\s*]+|\[[0-9A-Fa-f:.]+\])(?::(\*|\d{1,5}))?$/i;
 const OTHER_ORIGIN = /^([a-z][a-z0-9+.-]*):\/\/([^/?#@\s*]+)$/;
 
 /**
@@ -67,7 +67,8 @@ export function parseOriginPattern(pattern: string): OriginPattern {
   }
   const http = HTTP_PATTERN.exec(pattern);
   if (http) {
-    const [, scheme = '', wildcard, rawHost = '', rawPort] = http;
+    const [, rawScheme = '', wildcard, rawHost = '', rawPort] = http;
+    const scheme = rawScheme.toLowerCase();
     const anySubdomain = wildcard !== undefined;
     if (rawPort !== undefined && rawPort !== '*' && Number(rawPort) > 65535) throw say('port out of range');
     let host: string;
