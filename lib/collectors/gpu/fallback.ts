@@ -1,0 +1,85 @@
+// When neither nvidia-smi nor an AMD tool or driver is there: systeminformation's graphics(), on a
+// slow cadence (it spawns lspci / system_profiler / PowerShell), so the widget shows the real GPU's
+// name with null readings instead of nothing, or the original's invented all-zero "Integrated GPU".
+import { map, type Observable } from 'rxjs';
+import si from 'systeminformation';
+import type { GpuStats, GpuVendor } from '../../types.js';
+import type { CollectorContext } from '../context.js';
+import { poll } from '../poll.js';
+import type { Sample } from '../sample.js';
+import { MIB, percentOf } from './nvidia-csv.js';
+import { emptyOnError, promptFirst } from './prompt.js';
+
+type Controller = si.Systeminformation.GraphicsControllerData;
+
+export function vendorOf(text: string): GpuVendor {
+  const t = text.toLowerCase();
+  if (/nvidia/.test(t)) return 'nvidia';
+  if (/amd|ati\b|advanced micro/.test(t)) return 'amd';
+  if (/intel/.test(t)) return 'intel';
+  if (/apple/.test(t)) return 'apple';
+  return 'other';
+}
+
+const n = (v: number | null | undefined): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+
+/** One entry per controller that has a name; readings stay null unless systeminformation really read them. */
+export function gpuFromController(c: Controller, index: number): GpuStats | null {
+  const name = (c.model || c.name || '').trim();
+  if (!name) return null;
+  // memoryTotal etc. are MiB when present (systeminformation gets them from nvidia-smi); a dedicated
+  // card's `vram` (MiB) is its size; a dynamic (shared) vram is not a size.
+  const total = n(c.memoryTotal) !== null ? Math.round(c.memoryTotal! * MIB)
+    : !c.vramDynamic && n(c.vram) !== null && c.vram! > 0 ? Math.round(c.vram! * MIB) : null;
+  const used = n(c.memoryUsed) !== null ? Math.round(c.memoryUsed! * MIB) : null;
+  const free = n(c.memoryFree) !== null ? Math.round(c.memoryFree! * MIB) : null;
+  const usedPercent = percentOf(used, total);
+  return {
+    name,
+    usage: n(c.utilizationGpu),
+    memory: { total, used, free, usedPercent },
+    temperature: n(c.temperatureGpu),
+    fanSpeed: n(c.fanSpeed),
+    powerDraw: n(c.powerDraw),
+    clockCore: n(c.clockCore),
+    clockMemory: n(c.clockMemory),
+    memoryTotal: total,
+    memoryUsed: used,
+    memoryFree: free,
+    memoryPercent: usedPercent,
+    vendor: vendorOf(`${c.vendor} ${name}`),
+    index,
+    uuid: null,
+    pciBusId: c.pciBus || c.busAddress || null,
+    driverVersion: c.driverVersion || null,
+    powerLimit: n(c.powerLimit),
+    memoryUtilization: n(c.utilizationMemory),
+    encoderUtilization: null,
+    decoderUtilization: null,
+  };
+}
+
+export interface FallbackOptions {
+  /** Cadence of graphics(); default 60 s. */
+  intervalMs?: number;
+  /** Injected for specs. */
+  graphics?: () => Promise<{ controllers: Controller[] }>;
+}
+
+export function fallbackGpu(ctx: CollectorContext, options: FallbackOptions = {}): Observable<Sample<GpuStats[]>> {
+  const graphics = options.graphics ?? (() => si.graphics());
+  const polled = poll(() => ({
+    async sample() {
+      const { controllers } = await graphics();
+      const value = controllers.map(gpuFromController).filter((g): g is GpuStats => g !== null);
+      return { value, source: 'systeminformation' };
+    },
+  }), {
+    intervalMs: options.intervalMs ?? 60_000,
+    timeoutMs: Math.max(ctx.timeoutMs, 15_000),
+    primeMs: 0,
+    placeholder: [],
+    scheduler: ctx.scheduler,
+  }).pipe(map(emptyOnError));
+  return promptFirst(polled, ctx.timeoutMs, ctx.scheduler, 'systeminformation: no answer yet', 'systeminformation');
+}

@@ -1,0 +1,127 @@
+// The GPU collector: picks the back-end(s) for this machine and emits one GPU list per sample.
+//
+//   nvidia-smi on PATH      → nvidia.ts (one long-lived loop-mode child per subscription)
+//   amdgpu in sysfs (Linux) → amd.ts reading sysfs; else rocm-smi; else amd-smi
+//   both                    → both, their lists concatenated
+//   neither                 → fallback.ts (systeminformation graphics(), names with null readings)
+//
+// Faults never hold the stream back: the first sample comes within ctx.timeoutMs, and a failed
+// reading is `[]` with ok:false and a one-line `error` (no stale values are repeated).
+import { combineLatest, defer, from, map, of, switchMap, type Observable } from 'rxjs';
+import type { GpuStats } from '../../types.js';
+import type { CollectorContext, CollectorFactory } from '../context.js';
+import type { Sample } from '../sample.js';
+import { resolveTool } from '../../tools/run-tool.js';
+import { amdGpu, type AmdSource } from './amd.js';
+import { findAmdCards } from './amd-sysfs.js';
+import { fallbackGpu } from './fallback.js';
+import { nvidiaGpu } from './nvidia.js';
+
+export type GpuVendorPreference = 'auto' | 'nvidia' | 'amd' | 'fallback' | 'off';
+
+export interface GpuOptions {
+  /** Path of nvidia-smi; default: searched on PATH once. */
+  nvidiaSmiPath?: string;
+  rocmSmiPath?: string;
+  amdSmiPath?: string;
+  /** Cadence of the per-GPU process list (`--query-compute-apps`); default 10 000 ms, 0 turns it off. */
+  processIntervalMs?: number;
+  /**
+   * Which back-end: 'auto' (default) uses every vendor tool or driver found and falls back to
+   * systeminformation; 'nvidia' / 'amd' use only that vendor; 'fallback' only systeminformation;
+   * 'off' emits `[]` once.
+   */
+  vendor?: GpuVendorPreference;
+  /** Cadence of the systeminformation fallback; default 60 000 ms. */
+  fallbackIntervalMs?: number;
+  /** Environment for the tools; its PATH is also where they are looked for. Default: process.env. */
+  env?: NodeJS.ProcessEnv;
+  /** For specs: how long nvidia-smi's first query may take, and the crash-restart backoff. */
+  probeTimeoutMs?: number;
+  backoff?: { firstMs: number; maxMs: number };
+}
+
+export const DEFAULT_PROCESS_INTERVAL_MS = 10_000;
+
+interface Plan {
+  nvidia: string | null;
+  amd: AmdSource | null;
+  rocmSmi: string | null;
+  amdSmi: string | null;
+}
+
+async function plan(ctx: CollectorContext, options: GpuOptions): Promise<Plan> {
+  const vendor = options.vendor ?? 'auto';
+  const pathEnv = (options.env ?? process.env).PATH ?? (options.env ?? process.env).Path;
+  const find = (given: string | undefined, name: string) => (given ? resolveTool(given, pathEnv, ctx.platform) : resolveTool(name, pathEnv, ctx.platform));
+  const wantNvidia = vendor === 'auto' || vendor === 'nvidia';
+  const wantAmd = vendor === 'auto' || vendor === 'amd';
+  const nvidia = wantNvidia ? find(options.nvidiaSmiPath, 'nvidia-smi') : null;
+  const rocmSmi = wantAmd ? find(options.rocmSmiPath, 'rocm-smi') : null;
+  const amdSmi = wantAmd ? find(options.amdSmiPath, 'amd-smi') : null;
+  let amd: AmdSource | null = null;
+  if (wantAmd) {
+    if (ctx.platform === 'linux' && (await findAmdCards(ctx.sysRoot)).length > 0) amd = 'sysfs';
+    else if (rocmSmi) amd = 'rocm-smi';
+    else if (amdSmi) amd = 'amd-smi';
+  }
+  return { nvidia, amd, rocmSmi, amdSmi };
+}
+
+function errorOnce(error: string, source: string): Observable<Sample<GpuStats[]>> {
+  return of({ value: [], ok: false, error, source, at: Date.now() });
+}
+
+/** Concatenate several back-ends' lists; the sample is ok only when all are, with every reason. */
+function combine(streams: Observable<Sample<GpuStats[]>>[]): Observable<Sample<GpuStats[]>> {
+  if (streams.length === 1) return streams[0]!;
+  return combineLatest(streams).pipe(
+    map((samples): Sample<GpuStats[]> => {
+      const errors = samples.filter((s) => !s.ok).map((s) => s.error ?? 'unknown error');
+      return {
+        value: samples.flatMap((s) => s.value),
+        ok: errors.length === 0,
+        ...(errors.length > 0 ? { error: errors.join('; ') } : {}),
+        source: samples.map((s) => s.source).filter(Boolean).join(' + '),
+        at: Math.max(...samples.map((s) => s.at)),
+      };
+    }),
+  );
+}
+
+export const gpuCollector: CollectorFactory<GpuStats[], GpuOptions> = (ctx, options) => {
+  const vendor = options.vendor ?? 'auto';
+  if (vendor === 'off') return of({ value: [], ok: true, source: 'off', at: Date.now() });
+  const env = options.env;
+  const chosen = defer(() => from(plan(ctx, options))).pipe(
+    switchMap((p) => {
+      const streams: Observable<Sample<GpuStats[]>>[] = [];
+      if (p.nvidia) {
+        streams.push(nvidiaGpu(ctx, {
+          smiPath: p.nvidia,
+          processIntervalMs: options.processIntervalMs ?? DEFAULT_PROCESS_INTERVAL_MS,
+          ...(env ? { env } : {}),
+          ...(options.probeTimeoutMs ? { probeTimeoutMs: options.probeTimeoutMs } : {}),
+          ...(options.backoff ? { backoff: options.backoff } : {}),
+        }));
+      } else if (vendor === 'nvidia') {
+        streams.push(errorOnce('nvidia-smi: not found on PATH', 'nvidia-smi'));
+      }
+      if (p.amd) {
+        streams.push(amdGpu(ctx, { source: p.amd, rocmSmiPath: p.rocmSmi, amdSmiPath: p.amdSmi, ...(env ? { env } : {}) }));
+      } else if (vendor === 'amd') {
+        streams.push(errorOnce('amd: no amdgpu device in sysfs, and neither rocm-smi nor amd-smi on PATH', 'amd'));
+      }
+      if (streams.length === 0) {
+        streams.push(fallbackGpu(ctx, options.fallbackIntervalMs ? { intervalMs: options.fallbackIntervalMs } : {}));
+      }
+      return combine(streams);
+    }),
+  );
+  // Each back-end emits its own first sample within ctx.timeoutMs; planning is a few local file checks.
+  return chosen;
+};
+
+export { nvidiaGpu } from './nvidia.js';
+export { amdGpu } from './amd.js';
+export { fallbackGpu } from './fallback.js';
