@@ -1,0 +1,226 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { createServer, request, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  checkRequest,
+  checkWsCapacity,
+  clientKey,
+  corsHeaders,
+  createPolicies,
+  upgradeRejection,
+  type GuardRequest,
+} from '../../lib/security/guard.js';
+import { resolveSecurityOptions } from '../../lib/security/options.js';
+import { httpServerOptions } from '../../lib/security/server-options.js';
+
+const TOKEN = '0123456789abcdef0123456789abcdef';
+
+function fakeClock() {
+  let t = 0;
+  return { now: () => t, advance: (ms: number) => { t += ms; } };
+}
+
+function policiesFor(input: Parameters<typeof resolveSecurityOptions>[0] = {}, listenHost = '127.0.0.1') {
+  const clock = fakeClock();
+  return { clock, policies: createPolicies(resolveSecurityOptions(input, {}), { listenHost, now: clock.now }) };
+}
+
+function req(headers: IncomingHttpHeaders, url = '/api/stats', method = 'GET', remoteAddress = '127.0.0.1'): GuardRequest {
+  return { method, url, headers, socket: { remoteAddress } };
+}
+
+test('a local browser page and a header-less client both pass, returning the parsed URL', () => {
+  const { policies } = policiesFor();
+  const page = checkRequest(req({ host: 'localhost:8765', origin: 'http://localhost:5173' }, '/api/stats/cpu?x=1'), policies);
+  assert.ok(page.ok);
+  if (page.ok) assert.is(page.url.pathname, '/api/stats/cpu');
+  assert.ok(checkRequest(req({ host: '127.0.0.1:8765' }), policies).ok);
+  assert.ok(checkRequest(req({}), policies).ok, 'HTTP/1.0 without Host');
+});
+
+test('Electron origins pass on REST and on the WebSocket upgrade', () => {
+  const { policies } = policiesFor();
+  assert.ok(checkRequest(req({ host: 'localhost:8765', origin: 'null' }), policies).ok);
+  assert.ok(checkRequest(req({ host: 'localhost:8765', origin: 'file://', upgrade: 'websocket' }, '/ws/stats'), policies).ok);
+});
+
+test('a foreign origin is refused with 403 and how to allow it', () => {
+  const { policies } = policiesFor();
+  const v = checkRequest(req({ host: 'localhost:8765', origin: 'https://evil.example' }), policies);
+  assert.equal(v, {
+    ok: false,
+    status: 403,
+    error: 'origin https://evil.example is not allowed; start with --allow-origin https://evil.example to permit it',
+  });
+  const ws = checkRequest(req({ host: 'localhost:8765', origin: 'https://evil.example', upgrade: 'websocket' }, '/ws/stats'), policies);
+  assert.is(ws.ok ? 0 : ws.status, 403, 'cross-site WebSocket hijacking refused');
+});
+
+test('a rebinding Host is refused with 403; a malformed one with 400', () => {
+  const { policies } = policiesFor();
+  const v = checkRequest(req({ host: 'evil.example:8765', origin: 'http://evil.example:8765' }), policies);
+  assert.ok(!v.ok && v.status === 403 && /host evil\.example:8765 is not allowed.*DNS rebinding.*--allow-host evil\.example/.test(v.error), JSON.stringify(v));
+  const bad = checkRequest(req({ host: 'a b' }), policies);
+  assert.ok(!bad.ok && bad.status === 400 && /malformed Host/.test(bad.error));
+});
+
+test('a too-long target is refused with 414 before anything else', () => {
+  const { policies } = policiesFor();
+  const v = checkRequest(req({ host: 'evil.example' }, `/api/stats?${'a'.repeat(9000)}`), policies);
+  assert.ok(!v.ok && v.status === 414 && /limit is 8192/.test(v.error));
+});
+
+test('with a token: REST needs the Bearer header, the upgrade also takes ?token=', () => {
+  const { policies } = policiesFor({ token: TOKEN });
+  const none = checkRequest(req({ host: 'localhost' }), policies);
+  assert.equal(none, {
+    ok: false,
+    status: 401,
+    error: 'a token is required; send Authorization: Bearer <token>',
+    headers: { 'WWW-Authenticate': 'Bearer realm="widgets-service"' },
+  });
+  const wrong = checkRequest(req({ host: 'localhost', authorization: 'Bearer nope-nope-nope-nope' }), policies);
+  assert.ok(!wrong.ok && wrong.status === 401 && wrong.error.startsWith('the token is wrong') && /invalid_token/.test(wrong.headers?.['WWW-Authenticate'] ?? ''));
+  assert.ok(checkRequest(req({ host: 'localhost', authorization: `Bearer ${TOKEN}` }), policies).ok);
+  assert.not.ok(checkRequest(req({ host: 'localhost' }, `/api/stats?token=${TOKEN}`), policies).ok, 'no query token on REST');
+  assert.ok(checkRequest(req({ host: 'localhost', upgrade: 'websocket' }, `/ws/stats?token=${TOKEN}`), policies).ok);
+  const wsNone = checkRequest(req({ host: 'localhost', upgrade: 'websocket' }, '/ws/stats'), policies);
+  assert.ok(!wsNone.ok && /\?token=<token>/.test(wsNone.error));
+});
+
+test('CORS preflights skip the token (browsers never send it there) but not origin checks', () => {
+  const { policies } = policiesFor({ token: TOKEN });
+  assert.ok(checkRequest(req({ host: 'localhost', origin: 'http://localhost:5173' }, '/api/stats', 'OPTIONS'), policies).ok);
+  assert.not.ok(checkRequest(req({ host: 'localhost', origin: 'https://evil.example' }, '/api/stats', 'OPTIONS'), policies).ok);
+});
+
+test('the rate limit answers 429 with Retry-After, per address, and recovers', () => {
+  const { policies, clock } = policiesFor({ rateLimit: { requestsPerSecond: 1, burst: 2 } });
+  const from = (addr: string) => checkRequest(req({ host: 'localhost' }, '/api/stats', 'GET', addr), policies);
+  assert.ok(from('10.0.0.1').ok);
+  assert.ok(from('::ffff:10.0.0.1').ok, 'IPv4-mapped counts as the same client');
+  const limited = from('10.0.0.1');
+  assert.equal(limited, {
+    ok: false,
+    status: 429,
+    error: 'too many requests from this address; retry in 1 s',
+    headers: { 'Retry-After': '1' },
+  });
+  assert.ok(from('10.0.0.2').ok, 'another address is unaffected');
+  clock.advance(1000);
+  assert.ok(from('10.0.0.1').ok);
+});
+
+test('refused requests still count toward the rate limit (token guessing is throttled)', () => {
+  const { policies } = policiesFor({ token: TOKEN, rateLimit: { requestsPerSecond: 1, burst: 3 } });
+  const guess = () => checkRequest(req({ host: 'localhost', authorization: 'Bearer guess-guess-guess-guess' }, '/api/stats', 'GET', '203.0.113.9'), policies);
+  const statuses = [guess(), guess(), guess(), guess()].map((v) => (v.ok ? 200 : v.status));
+  assert.equal(statuses, [401, 401, 401, 429]);
+});
+
+test('clientKey folds IPv4-mapped addresses', () => {
+  assert.is(clientKey('::ffff:192.0.2.1'), '192.0.2.1');
+  assert.is(clientKey('2001:DB8::1'), '2001:db8::1');
+  assert.is(clientKey(undefined), 'unknown');
+});
+
+test('corsHeaders reflects only allowed origins and always varies on Origin', () => {
+  const { policies } = policiesFor();
+  assert.equal(corsHeaders('http://localhost:5173', policies.origin), { Vary: 'Origin', 'Access-Control-Allow-Origin': 'http://localhost:5173' });
+  assert.equal(corsHeaders('null', policies.origin), { Vary: 'Origin', 'Access-Control-Allow-Origin': 'null' });
+  assert.equal(corsHeaders('https://evil.example', policies.origin), { Vary: 'Origin' });
+  assert.equal(corsHeaders(undefined, policies.origin), { Vary: 'Origin' });
+});
+
+test('preflight headers: GET and OPTIONS, requested headers echoed when well-formed, max-age', () => {
+  const { policies } = policiesFor();
+  const h = corsHeaders('http://localhost:5173', policies.origin, { preflight: true, requestHeaders: 'authorization, content-type', requestPrivateNetwork: true });
+  assert.is(h['Access-Control-Allow-Origin'], 'http://localhost:5173');
+  assert.is(h['Access-Control-Allow-Methods'], 'GET, OPTIONS');
+  assert.is(h['Access-Control-Allow-Headers'], 'authorization, content-type');
+  assert.is(h['Access-Control-Allow-Private-Network'], 'true');
+  assert.is(h['Access-Control-Max-Age'], '600');
+  assert.match(h.Vary ?? '', /^Origin/);
+  const odd = corsHeaders('http://localhost:5173', policies.origin, { preflight: true, requestHeaders: 'x-a, bad header\u0000' });
+  assert.is(odd['Access-Control-Allow-Headers'], undefined);
+  const evil = corsHeaders('https://evil.example', policies.origin, { preflight: true, requestHeaders: 'authorization' });
+  assert.is(evil['Access-Control-Allow-Methods'], undefined);
+  assert.is(evil['Access-Control-Allow-Origin'], undefined);
+});
+
+test('the WebSocket capacity check answers 503 with Retry-After once full', () => {
+  assert.is(checkWsCapacity(63, 64), null);
+  const full = checkWsCapacity(64, 64);
+  assert.equal(full, { ok: false, status: 503, error: 'too many WebSocket clients (limit 64); retry later', headers: { 'Retry-After': '5' } });
+});
+
+test('upgradeRejection is a complete HTTP response with a JSON body', () => {
+  const text = upgradeRejection({ ok: false, status: 401, error: 'a token is required', headers: { 'WWW-Authenticate': 'Bearer realm="widgets-service"' } });
+  const [head, body] = text.split('\r\n\r\n');
+  assert.match(head ?? '', /^HTTP\/1\.1 401 Unauthorized\r\n/);
+  assert.match(head ?? '', /\r\nConnection: close/);
+  assert.match(head ?? '', /\r\nWWW-Authenticate: Bearer realm="widgets-service"/);
+  assert.match(head ?? '', new RegExp(`Content-Length: ${Buffer.byteLength(body ?? '')}`));
+  assert.equal(JSON.parse(body ?? ''), { error: 'a token is required', status: 401 });
+});
+
+test('end to end on a real server: REST middleware and upgrade handler refuse and admit', async () => {
+  const security = resolveSecurityOptions({ token: TOKEN }, {});
+  const policies = createPolicies(security, { listenHost: '127.0.0.1' });
+  const server = createServer(httpServerOptions(security), (incoming, res) => {
+    const origin = incoming.headers.origin;
+    const cors = corsHeaders(origin, policies.origin);
+    const v = checkRequest(incoming, policies);
+    if (!v.ok) {
+      res.writeHead(v.status, { 'Content-Type': 'application/json', ...cors, ...v.headers });
+      res.end(JSON.stringify({ error: v.error, status: v.status }));
+      return;
+    }
+    res.writeHead(200, cors);
+    res.end('ok');
+  });
+  server.on('upgrade', (incoming, socket) => {
+    const v = checkRequest(incoming, policies);
+    socket.end(v.ok ? 'HTTP/1.1 418 Would Upgrade\r\nConnection: close\r\n\r\n' : upgradeRejection(v));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const send = (headers: Record<string, string>, path = '/api/stats') =>
+    new Promise<{ status: number; headers: IncomingHttpHeaders; body: string }>((resolve, reject) => {
+      const r = request({ host: '127.0.0.1', port, path, headers }, (res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => { body += c.toString(); });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      });
+      r.on('upgrade', (res, socket) => {
+        let body = '';
+        socket.on('data', (c: Buffer) => { body += c.toString(); });
+        socket.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      });
+      r.on('error', reject);
+      r.end();
+    });
+  try {
+    const ok = await send({ Authorization: `Bearer ${TOKEN}`, Origin: 'http://localhost:5173' });
+    assert.is(ok.status, 200);
+    assert.is(ok.headers['access-control-allow-origin'], 'http://localhost:5173');
+    const evil = await send({ Authorization: `Bearer ${TOKEN}`, Origin: 'https://evil.example' });
+    assert.is(evil.status, 403);
+    assert.is(evil.headers['access-control-allow-origin'], undefined);
+    assert.match(JSON.parse(evil.body).error, /--allow-origin https:\/\/evil\.example/);
+    const rebound = await send({ Authorization: `Bearer ${TOKEN}`, Host: 'evil.example:8765' });
+    assert.is(rebound.status, 403);
+    const anonymous = await send({});
+    assert.is(anonymous.status, 401);
+    assert.is(anonymous.headers['www-authenticate'], 'Bearer realm="widgets-service"');
+    const wsRefused = await send({ Connection: 'Upgrade', Upgrade: 'websocket', Origin: 'https://evil.example' }, `/ws/stats?token=${TOKEN}`);
+    assert.is(wsRefused.status, 403);
+    const wsOk = await send({ Connection: 'Upgrade', Upgrade: 'websocket', Origin: 'file://' }, `/ws/stats?token=${TOKEN}`);
+    assert.is(wsOk.status, 418);
+  } finally {
+    server.close();
+  }
+});
+
+test.run();
