@@ -24,6 +24,8 @@ export function httpServerOptions(
     headersTimeout: options.headersTimeoutMs,
     requestTimeout: options.requestTimeoutMs,
     keepAliveTimeout: options.keepAliveTimeoutMs,
+    // Node checks those timeouts only this often (default 30 s, which would triple a 10 s limit).
+    connectionsCheckingInterval: Math.min(30_000, Math.max(1_000, Math.floor(options.headersTimeoutMs / 2))),
     requireHostHeader: true,
   };
 }
