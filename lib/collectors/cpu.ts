@@ -52,9 +52,10 @@ export function procfsCpuSampler(ctx: Pick<CollectorContext, 'procRoot' | 'sysRo
       const current = parseProcStat(readText(ctx.procRoot, 'stat'));
       const before = previous ?? current;
       previous = current;
-      const frequency =
-        readAverageMhz(frequencyFiles) ??
-        (frequencyFiles.length === 0 ? parseCpuinfo(readText(ctx.procRoot, 'cpuinfo')).mhz : 0);
+      // Without cpufreq (most VMs) the current speed is only in cpuinfo, which must be re-read.
+      const frequency = frequencyFiles.length > 0
+        ? readAverageMhz(frequencyFiles) ?? 0
+        : parseCpuinfo(readText(ctx.procRoot, 'cpuinfo')).mhz;
       return {
         source: 'procfs',
         value: {
