@@ -55,6 +55,10 @@ function value(leaf: Json): number | null {
   return reading(leaf)?.value ?? null;
 }
 
+function positive(v: number | null): number | null {
+  return v !== null && v > 0 ? v : null;
+}
+
 function text(leaf: Json): string | null {
   return typeof leaf === 'string' ? cell(leaf) : null;
 }
@@ -82,7 +86,8 @@ export function parseAmdSmiStatic(textOut: string): AmdStatic[] {
       // Newer amd-smi prints the whole /proc/version with spaces stripped: not a version.
       driverVersion: driver && driver.length <= 40 ? driver : null,
       uuid: text(get(g, 'asic', 'asic_serial')),
-      powerLimit: value(get(g, 'limit', 'max_power')) ?? value(get(g, 'limit', 'ppt0', 'max_power_limit')),
+      // An APU reports a 0 W limit: a placeholder, not a limit.
+      powerLimit: positive(value(get(g, 'limit', 'max_power')) ?? value(get(g, 'limit', 'ppt0', 'max_power_limit'))),
       vramTotal: bytes(get(g, 'vram', 'size')),
     };
   });

@@ -141,10 +141,10 @@ export function gpuFromRecord(rec: CsvRecord, position: number): GpuStats {
   const reserved = mib(rec['memory.reserved']);
   let total = mib(rec['memory.total']);
   const used = mib(rec['memory.used']);
-  let free = mib(rec['memory.free']);
+  const free = mib(rec['memory.free']);
   // Without memory.total, used + free + reserved is what the board has (nvidia-smi counts reserved apart).
   if (total === null && used !== null && free !== null && !('memory.total' in rec)) total = used + free + (reserved ?? 0);
-  if (free === null && total !== null && used !== null && !('memory.free' in rec)) free = Math.max(0, total - used - (reserved ?? 0));
+  // Free is not derived: total − used would count the reserved memory as free.
   const usedPercent = percentOf(used, total);
   const index = parseNumber(rec['index']);
   return {
