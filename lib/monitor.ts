@@ -90,7 +90,12 @@ export function createMonitor(options: MonitorOptions = {}): Monitor {
       setHealth(topic, { state: h.state === 'idle' ? 'ok' : h.state, activations: h.activations + 1 });
       return spec.create(ctx);
     }).pipe(
-      tap({ error: (e: unknown) => logger.warnOnce(`${topic}:crash`, `${topic} collector crashed: ${oneLine(e)}; restarting`) }),
+      tap({
+        error: (e: unknown) => {
+          logger.warnOnce(`${topic}:crash`, `${topic} collector crashed: ${oneLine(e)}; restarting`);
+          setHealth(topic, { state: 'error', reason: `crashed: ${oneLine(e)}; restarting` });
+        },
+      }),
       // A collector that throws is restarted with backoff; a first value still comes from promptFirst.
       retry({ delay: (_e, count) => timer(Math.min(resolved.intervals[topic] * 2 ** (count - 1), 60_000), scheduler) }),
       promptFirst<Sample<T>>(

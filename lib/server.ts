@@ -1,11 +1,16 @@
 import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp, type Middleware } from './http/app.js';
-import { corsMiddleware } from './http/cors.js';
+import { guardMiddleware } from './http/guard-middleware.js';
 import { createRoutes } from './http/routes.js';
 import { createLogger, type Logger } from './log.js';
 import { createMonitor, type Monitor, type MonitorOptions } from './monitor.js';
 import { VERSION } from './version.js';
+import { checkBinding } from './security/binding.js';
+import { checkRequest, createPolicies } from './security/guard.js';
+import { resolveSecurityOptions, type SecurityInput } from './security/options.js';
+import { httpServerOptions } from './security/server-options.js';
+import { attachStatsSocket, type StatsSocketOptions } from './ws/stats-socket.js';
 
 export interface ServerOptions {
   /** Default 127.0.0.1 (loopback only). */
@@ -13,6 +18,12 @@ export interface ServerOptions {
   /** Default 8765; 0 picks a free port. */
   port?: number;
   logger?: Logger;
+  /** Token, allowed origins and hosts, rate and size limits (see README "Security"). */
+  security?: SecurityInput;
+  /** Environment read for WIDGETS_TOKEN (default process.env). */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** WebSocket limits and timings (heartbeat, backpressure, client cap). */
+  webSocket?: StatsSocketOptions;
 }
 
 export interface RunningServer {
@@ -35,15 +46,30 @@ export async function createServer(monitor: Monitor, options: ServerOptions = {}
   const logger = options.logger ?? createLogger({ quiet: true });
   const startedAt = Date.now();
 
-  const server = createHttpServer({ maxHeaderSize: 16 * 1024 });
+  const security = resolveSecurityOptions(options.security ?? {}, options.env ?? process.env);
+  const refusal = checkBinding(host, security.token);
+  if (refusal) throw new Error(refusal);
+  const policies = createPolicies(security, { listenHost: host });
+
+  const server = createHttpServer(httpServerOptions(security));
+  server.setTimeout(security.idleTimeoutMs);
+  const sockets = attachStatsSocket({
+    server,
+    monitor,
+    logger,
+    authorize: (req) => checkRequest(req, policies),
+    maxClients: security.maxWsClients,
+    maxPayloadBytes: security.wsMaxPayloadBytes,
+    ...options.webSocket,
+  });
   const routes = createRoutes({
     monitor,
     version: VERSION,
-    activeConnections: () => 0,
+    activeConnections: () => sockets.clientCount(),
     startedAt,
     readTimeoutMs: monitor.options.firstSampleTimeoutMs + monitor.options.timeoutMs + 1000,
   });
-  const middleware: Middleware[] = [corsMiddleware()];
+  const middleware: Middleware[] = [guardMiddleware(policies)];
   const app = createApp({ routes, middleware, logger });
   server.on('request', app.handler);
   server.on('clientError', (_err, socket) => {
@@ -60,7 +86,10 @@ export async function createServer(monitor: Monitor, options: ServerOptions = {}
     port: address.port,
     server,
     monitor,
-    close: () => closeServer(server),
+    close: async () => {
+      await sockets.close();
+      await closeServer(server);
+    },
   };
 }
 

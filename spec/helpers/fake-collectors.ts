@@ -1,0 +1,70 @@
+import { NEVER, Observable, defer, finalize, throwError } from 'rxjs';
+import { poll } from '../../lib/collectors/poll.js';
+import type { CollectorSet, CollectorSpec } from '../../lib/collectors/registry.js';
+import type { Sample } from '../../lib/collectors/sample.js';
+import type { CpuStats, MemoryStats, NetworkStats } from '../../lib/types.js';
+
+export const fakeCpu = (usage: number): CpuStats => ({
+  usage, cores: 4, frequency: 2400, temperature: null, model: 'Fake CPU', physicalCores: 2,
+  perCore: [usage, usage, usage, usage], loadAverage: [0.1, 0.2, 0.3],
+});
+
+export const fakeMemory = (used: number): MemoryStats => ({
+  total: 1000, available: 1000 - used, used, usedPercent: used / 10,
+  swap: { total: 0, used: 0, usedPercent: 0 }, free: 1000 - used, cached: 0, buffers: 0,
+});
+
+export const fakeNetwork = (bytes: number): NetworkStats => ({
+  bytesSent: bytes, bytesRecv: bytes, packetsSent: 1, packetsRecv: 1,
+  bytesSentPerSec: 0, bytesRecvPerSec: 0, packetsSentPerSec: 0, packetsRecvPerSec: 0, interfaces: [],
+});
+
+/** Counts how often a collector was started and stopped. */
+export interface Counter {
+  starts: number;
+  stops: number;
+}
+
+/** A collector that polls `make(n)` on the context's timer and counts its subscriptions. */
+export function counting<T>(placeholder: T, make: (n: number) => T, counter: Counter = { starts: 0, stops: 0 }): CollectorSpec<T> & { counter: Counter } {
+  return {
+    counter,
+    placeholder,
+    create: (ctx) => defer(() => {
+      counter.starts++;
+      let n = 0;
+      return poll(() => ({ sample: () => ({ value: make(++n), source: 'fake' }) }), {
+        intervalMs: ctx.intervalMs, timeoutMs: ctx.timeoutMs, primeMs: ctx.primeMs, placeholder, scheduler: ctx.scheduler,
+      });
+    }).pipe(finalize(() => counter.stops++)),
+  };
+}
+
+/** A collector that never answers (a hung tool). */
+export function hanging<T>(placeholder: T): CollectorSpec<T> {
+  return { placeholder, create: () => NEVER as Observable<Sample<T>> };
+}
+
+/** A collector whose observable errors at once (a bug or a crash), counting its attempts. */
+export function crashing<T>(placeholder: T, counter: Counter = { starts: 0, stops: 0 }): CollectorSpec<T> & { counter: Counter } {
+  return {
+    counter,
+    placeholder,
+    create: () => defer(() => {
+      counter.starts++;
+      return throwError(() => new Error('collector exploded'));
+    }),
+  };
+}
+
+/** A full set of fast fake collectors, each counting its starts and stops. */
+export function fakeCollectors() {
+  return {
+    cpu: counting(fakeCpu(0), (n) => fakeCpu(n)),
+    memory: counting(fakeMemory(0), (n) => fakeMemory(n)),
+    gpu: counting([], () => []),
+    disk: counting([], () => []),
+    network: counting(fakeNetwork(0), (n) => fakeNetwork(n)),
+    processes: counting([], (n) => [{ pid: n, name: 'python3', cpu: 1, memory: 1, status: 'running', rss: 1 }]),
+  } satisfies CollectorSet;
+}
