@@ -149,7 +149,9 @@ export function nvidiaGpu(ctx: CollectorContext, options: NvidiaOptions): Observ
         } catch (error) {
           const errorLine = rows.find(looksLikeNvidiaError);
           stop();
-          fail(errorLine ? classifyNvidiaError(errorLine).message : `nvidia-smi: ${error instanceof Error ? error.message : String(error)}`);
+          // Not one good tick yet: the loop options themselves are refused. One query per tick instead.
+          if (blocks === 0) return switchMode('tick');
+          fail(`${errorLine ? classifyNvidiaError(errorLine).message : `nvidia-smi: ${error instanceof Error ? error.message : String(error)}`} (restarting)`);
           return restartLater();
         }
         blocks++;
