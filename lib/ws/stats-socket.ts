@@ -53,9 +53,24 @@ export interface AttachStatsSocketOptions extends StatsSocketOptions {
   authorize(req: IncomingMessage): Authorization;
 }
 
+export interface StatsSocketStats {
+  clients: number;
+  /** Distinct selections being serialized now. */
+  selections: number;
+  /** Largest unsent byte count of any client now. */
+  maxBufferedAmount: number;
+  /** Unsent bytes over all clients now. */
+  totalBufferedAmount: number;
+  /** Frames sent and skipped (client behind), over the clients connected now. */
+  framesSent: number;
+  framesSkipped: number;
+}
+
 export interface StatsSocket {
   /** Open sockets now. */
   clientCount(): number;
+  /** Backpressure figures, for health, specs and benchmarks. */
+  stats(): StatsSocketStats;
   /** Sends 1001 to every client, terminates whoever has not closed within the grace, stops accepting. */
   close(): Promise<void>;
 }
@@ -203,8 +218,25 @@ export function attachStatsSocket(options: AttachStatsSocketOptions): StatsSocke
 
   server.on('upgrade', onUpgrade);
 
+  function stats(): StatsSocketStats {
+    const result: StatsSocketStats = {
+      clients: clients.size, selections: frames.activeSelections(),
+      maxBufferedAmount: 0, totalBufferedAmount: 0, framesSent: 0, framesSkipped: 0,
+    };
+    for (const c of clients) {
+      const buffered = c.ws.bufferedAmount;
+      result.maxBufferedAmount = Math.max(result.maxBufferedAmount, buffered);
+      result.totalBufferedAmount += buffered;
+      const flow = c.flow.stats();
+      result.framesSent += flow.sent;
+      result.framesSkipped += flow.skipped;
+    }
+    return result;
+  }
+
   return {
     clientCount: () => clients.size,
+    stats,
     async close() {
       if (closing) return;
       closing = true;
