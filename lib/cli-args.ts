@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_HOST, DEFAULT_PORT } from './server.js';
+import type { SecurityInput } from './security/options.js';
 
 export interface CliConfig {
   help: boolean;
@@ -10,6 +11,12 @@ export interface CliConfig {
   intervalMs: number;
   lingerMs: number;
   processLimit: number;
+  exposeCommandLine: boolean;
+  includeNetworkFs: boolean;
+  /** Seconds without any client before the process exits; undefined = never. */
+  idleExitSeconds: number | undefined;
+  exitWithParent: boolean;
+  security: SecurityInput;
 }
 
 export const USAGE = `Usage: widgets-service [port] [options]
@@ -25,6 +32,22 @@ Options:
   -i, --interval <time>    sampling interval: 2000, 2000ms or 2s (default 2s, 100ms..1h)
       --linger <time>      keep collecting this long after the last client leaves (default 5s)
       --process-limit <n>  how many AI/ML processes /api/stats/processes lists (default 25)
+      --expose-command-line  include each process's full command line (off: they carry secrets)
+      --include-network-fs list NFS/SMB/FUSE mounts too (each probed with a timeout)
+      --idle-exit <secs>   exit when no client has connected or read for this long
+      --no-exit-with-parent  keep running when the process that started this one dies
+
+Security (see README "Security"):
+      --token <secret>     require "Authorization: Bearer <secret>" (or WIDGETS_TOKEN); needed
+                           to listen on anything but loopback
+      --allow-origin <o>   also accept browser pages from this origin (repeatable; wildcards
+                           like https://*.example.com or http://host:*)
+      --allow-host <name>  also accept this Host header name, e.g. behind a proxy (repeatable)
+      --no-null-origin     refuse "Origin: null" (Electron file:// pages send it)
+      --rate-limit <n>     requests per second per client address (default 20)
+      --rate-burst <n>     requests a client may make at once (default 40)
+      --max-ws-clients <n> concurrent WebSocket clients (default 64)
+
   -q, --quiet              do not log
   -h, --help               show this help
   -v, --version            print the version`;
@@ -44,6 +67,17 @@ export function parseCli(argv: string[]): CliConfig {
         interval: { type: 'string', short: 'i' },
         linger: { type: 'string' },
         'process-limit': { type: 'string' },
+        'expose-command-line': { type: 'boolean' },
+        'include-network-fs': { type: 'boolean' },
+        'idle-exit': { type: 'string' },
+        'no-exit-with-parent': { type: 'boolean' },
+        token: { type: 'string' },
+        'allow-origin': { type: 'string', multiple: true },
+        'allow-host': { type: 'string', multiple: true },
+        'no-null-origin': { type: 'boolean' },
+        'rate-limit': { type: 'string' },
+        'rate-burst': { type: 'string' },
+        'max-ws-clients': { type: 'string' },
         quiet: { type: 'boolean', short: 'q' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
@@ -65,6 +99,25 @@ export function parseCli(argv: string[]): CliConfig {
     intervalMs: values.interval === undefined ? 2000 : parseDuration('--interval', values.interval),
     lingerMs: values.linger === undefined ? 5000 : parseDuration('--linger', values.linger),
     processLimit: values['process-limit'] === undefined ? 25 : parseCount('--process-limit', values['process-limit']),
+    exposeCommandLine: values['expose-command-line'] ?? false,
+    includeNetworkFs: values['include-network-fs'] ?? false,
+    idleExitSeconds: values['idle-exit'] === undefined ? undefined : parsePositive('--idle-exit', values['idle-exit']),
+    exitWithParent: !(values['no-exit-with-parent'] ?? false),
+    security: {
+      ...(values.token !== undefined ? { token: values.token } : {}),
+      ...(values['allow-origin'] ? { allowOrigins: values['allow-origin'] } : {}),
+      ...(values['allow-host'] ? { allowHosts: values['allow-host'] } : {}),
+      ...(values['no-null-origin'] ? { allowNullOrigin: false } : {}),
+      ...(values['max-ws-clients'] !== undefined ? { maxWsClients: parseCount('--max-ws-clients', values['max-ws-clients']) } : {}),
+      ...(values['rate-limit'] !== undefined || values['rate-burst'] !== undefined
+        ? {
+            rateLimit: {
+              ...(values['rate-limit'] !== undefined ? { requestsPerSecond: parsePositive('--rate-limit', values['rate-limit']) } : {}),
+              ...(values['rate-burst'] !== undefined ? { burst: parseCount('--rate-burst', values['rate-burst']) } : {}),
+            },
+          }
+        : {}),
+    },
   };
 }
 
@@ -86,4 +139,10 @@ export function parseDuration(flag: string, text: string): number {
 function parseCount(flag: string, text: string): number {
   if (!/^\d+$/.test(text)) throw new UsageError(`invalid ${flag} "${text}": expected a whole number`);
   return Number(text);
+}
+
+function parsePositive(flag: string, text: string): number {
+  const value = Number(text);
+  if (!/^\d+(\.\d+)?$/.test(text) || value <= 0) throw new UsageError(`invalid ${flag} "${text}": expected a number above 0`);
+  return value;
 }

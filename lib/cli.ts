@@ -1,5 +1,7 @@
 #!/usr/bin/env node
+import { oneLine } from './collectors/sample.js';
 import { parseCli, UsageError, USAGE } from './cli-args.js';
+import { watchParent } from './lifecycle/parent-watch.js';
 import { createLogger } from './log.js';
 import { startServer } from './server.js';
 import { VERSION } from './version.js';
@@ -9,29 +11,47 @@ async function main(argv: string[]): Promise<void> {
   if (config.help) return void process.stdout.write(USAGE + '\n');
   if (config.version) return void process.stdout.write(VERSION + '\n');
   const logger = createLogger({ quiet: config.quiet });
+  // A bug in one handler, socket or collector is logged (once per minute) and the service goes on.
+  process.on('uncaughtException', (error) => logger.warnOnce(`uncaught:${oneLine(error)}`, `unexpected error (service continues): ${oneLine(error)}`));
+  process.on('unhandledRejection', (error) => logger.warnOnce(`unhandled:${oneLine(error)}`, `unexpected error (service continues): ${oneLine(error)}`));
+
+  let closing = false;
+  let close: () => Promise<void> = async () => {};
+  const shutdown = (why: string) => {
+    if (closing) return;
+    closing = true;
+    logger.info(`${why}: shutting down`);
+    // Never hang on shutdown: whatever is still open after 2 s is abandoned.
+    setTimeout(() => process.exit(0), 2000).unref();
+    close().then(() => process.exit(0), () => process.exit(0));
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGHUP', () => shutdown('SIGHUP'));
+
   const running = await startServer({
     host: config.host,
     port: config.port,
     logger,
-    monitor: { intervalMs: config.intervalMs, lingerMs: config.lingerMs, processes: { limit: config.processLimit } },
+    security: config.security,
+    ...(config.idleExitSeconds !== undefined
+      ? { idleExitMs: config.idleExitSeconds * 1000, onIdle: () => shutdown(`no client for ${config.idleExitSeconds} s (--idle-exit)`) }
+      : {}),
+    monitor: {
+      intervalMs: config.intervalMs,
+      lingerMs: config.lingerMs,
+      processes: { limit: config.processLimit, exposeCommandLine: config.exposeCommandLine },
+      includeNetworkFilesystems: config.includeNetworkFs,
+      logger,
+    },
   });
+  close = running.close;
+  if (config.exitWithParent) watchParent(() => shutdown('the parent process died'));
   logger.info(`widgets-service ${VERSION} listening on ${running.url} (REST /api/stats, WebSocket /ws/stats)`);
-  let closing = false;
-  const shutdown = (signal: string) => {
-    if (closing) return;
-    closing = true;
-    logger.info(`${signal}: shutting down`);
-    // Never hang on shutdown: whatever is still open after 2 s is abandoned.
-    setTimeout(() => process.exit(0), 2000).unref();
-    running.close().then(() => process.exit(0), () => process.exit(0));
-  };
-  process.on('SIGINT', () => shutdown('SIGINT'));
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`widgets-service: ${message}\n`);
+  process.stderr.write(`widgets-service: ${error instanceof Error ? error.message : String(error)}\n`);
   if (error instanceof UsageError) process.stderr.write('Try "widgets-service --help".\n');
   process.exit(error instanceof UsageError ? 2 : 1);
 });

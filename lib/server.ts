@@ -6,6 +6,7 @@ import { createRoutes } from './http/routes.js';
 import { createLogger, type Logger } from './log.js';
 import { createMonitor, type Monitor, type MonitorOptions } from './monitor.js';
 import { VERSION } from './version.js';
+import { watchIdle, type IdleWatch } from './lifecycle/idle-watch.js';
 import { checkBinding } from './security/binding.js';
 import { checkRequest, createPolicies } from './security/guard.js';
 import { resolveSecurityOptions, type SecurityInput } from './security/options.js';
@@ -22,6 +23,9 @@ export interface ServerOptions {
   security?: SecurityInput;
   /** Environment read for WIDGETS_TOKEN (default process.env). */
   env?: Readonly<Record<string, string | undefined>>;
+  /** Call `onIdle` once no client has connected or read for this long (ms). */
+  idleExitMs?: number;
+  onIdle?: () => void;
   /** WebSocket limits and timings (heartbeat, backpressure, client cap). */
   webSocket?: StatsSocketOptions;
 }
@@ -77,7 +81,20 @@ export async function createServer(monitor: Monitor, options: ServerOptions = {}
     else socket.destroy();
   });
 
-  await listen(server, port, host);
+  let idle: IdleWatch | undefined;
+  if (options.idleExitMs !== undefined) {
+    if (!(options.idleExitMs > 0)) throw new RangeError(`idleExitMs must be above 0, got ${options.idleExitMs}`);
+    const onIdle = options.onIdle ?? (() => {});
+    idle = watchIdle({ idleMs: options.idleExitMs, isBusy: () => sockets.clientCount() > 0, onIdle });
+    server.on('request', idle.touch);
+    server.on('upgrade', idle.touch);
+  }
+
+  await listen(server, port, host).catch((error: unknown) => {
+    idle?.stop();
+    void sockets.close();
+    throw error;
+  });
   const address = server.address() as AddressInfo;
   const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {
@@ -87,6 +104,7 @@ export async function createServer(monitor: Monitor, options: ServerOptions = {}
     server,
     monitor,
     close: async () => {
+      idle?.stop();
       await sockets.close();
       await closeServer(server);
     },
