@@ -76,9 +76,19 @@ export async function createServer(monitor: Monitor, options: ServerOptions = {}
   const middleware: Middleware[] = [guardMiddleware(policies)];
   const app = createApp({ routes, middleware, logger });
   server.on('request', app.handler);
-  server.on('clientError', (_err, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
-    else socket.destroy();
+  // CONNECT (proxy tunnelling) is not something this service does; without a listener Node drops the socket.
+  server.on('connect', (_req, socket) => {
+    const body = JSON.stringify({ error: 'method CONNECT not allowed; use GET', status: 405 });
+    socket.end(`HTTP/1.1 405 Method Not Allowed\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`);
+  });
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) return void socket.destroy();
+    const [status, reason] =
+      err.code === 'HPE_HEADER_OVERFLOW' ? [431, 'Request Header Fields Too Large']
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'Request Timeout']
+      : [400, 'Bad Request'];
+    const body = JSON.stringify({ error: reason.toLowerCase(), status });
+    socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`);
   });
 
   let idle: IdleWatch | undefined;
