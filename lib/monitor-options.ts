@@ -1,3 +1,4 @@
+import { isAbsolute } from 'node:path';
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
 import type { CollectorSet } from './collectors/registry.js';
 import type { GpuOptions } from './collectors/gpu/index.js';
@@ -93,7 +94,7 @@ export function resolveMonitorOptions(options: MonitorOptions = {}): ResolvedMon
     primeMs,
     coalesceMs: 50,
     processes: { limit, matcher, exposeCommandLine: p.exposeCommandLine ?? false },
-    gpu: options.gpu ?? {},
+    gpu: checkGpuOptions(options.gpu ?? {}),
     includeNetworkFilesystems: options.includeNetworkFilesystems ?? false,
     scheduler: options.scheduler ?? asyncScheduler,
     procRoot: options.procRoot ?? '/proc',
@@ -109,4 +110,22 @@ function checkMs(name: string, value: unknown, min: number, max: number): number
     throw new RangeError(`${name} must be a number of milliseconds from ${min} to ${max}, got ${String(value)}`);
   }
   return Math.round(value);
+}
+
+const GPU_VENDORS = ['auto', 'nvidia', 'amd', 'fallback', 'off'];
+
+function checkGpuOptions(gpu: GpuOptions): GpuOptions {
+  if (gpu === null || typeof gpu !== 'object') throw new TypeError('gpu options must be an object');
+  for (const key of ['nvidiaSmiPath', 'rocmSmiPath', 'amdSmiPath'] as const) {
+    const path = gpu[key];
+    if (path === undefined) continue;
+    // Tools run by absolute path only: never looked up relative to whatever the cwd is.
+    if (typeof path !== 'string' || !isAbsolute(path)) throw new TypeError(`gpu.${key} must be an absolute path, got ${JSON.stringify(path)}`);
+  }
+  if (gpu.vendor !== undefined && !GPU_VENDORS.includes(gpu.vendor)) {
+    throw new RangeError(`gpu.vendor must be one of ${GPU_VENDORS.join(', ')}, got ${JSON.stringify(gpu.vendor)}`);
+  }
+  if (gpu.processIntervalMs !== undefined && gpu.processIntervalMs !== 0) checkMs('gpu.processIntervalMs', gpu.processIntervalMs, 500, MAX_INTERVAL_MS);
+  if (gpu.fallbackIntervalMs !== undefined) checkMs('gpu.fallbackIntervalMs', gpu.fallbackIntervalMs, 1000, MAX_INTERVAL_MS);
+  return gpu;
 }

@@ -11,6 +11,7 @@ import {
   retry,
   share,
   ReplaySubject,
+  takeUntil,
   tap,
   timer,
 } from 'rxjs';
@@ -53,6 +54,12 @@ export interface Monitor {
   snapshot(): Promise<SystemStats>;
   snapshot<K extends Topic>(topic: K): Promise<TopicPayloads[K]>;
   health(): Record<Topic, CollectorHealth>;
+  /**
+   * Stops every collector now (no linger), ending every subscription, and kills any GPU tool
+   * it started. Later subscriptions complete at once.
+   */
+  close(): void;
+  readonly closed: boolean;
   readonly options: ResolvedMonitorOptions;
 }
 
@@ -66,6 +73,8 @@ export function createMonitor(options: MonitorOptions = {}): Monitor {
   const logger = resolved.logger ?? silentLogger;
   const collectors: CollectorSet = { ...defaultCollectors(resolved), ...resolved.collectors };
 
+  const closed$ = new ReplaySubject<void>(1);
+  let closed = false;
   const healthSubjects = Object.fromEntries(
     TOPICS.map((t) => [t, new BehaviorSubject<CollectorHealth>({ state: 'idle', activations: 0 })]),
   ) as Record<Topic, BehaviorSubject<CollectorHealth>>;
@@ -117,6 +126,7 @@ export function createMonitor(options: MonitorOptions = {}): Monitor {
         }
       }),
       finalize(() => setHealth(topic, { state: 'idle', reason: undefined })),
+      takeUntil(closed$),
       shareWithLinger(lingerMs, scheduler),
     );
   }
@@ -178,6 +188,15 @@ export function createMonitor(options: MonitorOptions = {}): Monitor {
     topic: (t) => values[t],
     snapshot,
     health: () => Object.fromEntries(TOPICS.map((t) => [t, healthSubjects[t].value])) as Record<Topic, CollectorHealth>,
+    close: () => {
+      if (closed) return;
+      closed = true;
+      closed$.next();
+      closed$.complete();
+    },
+    get closed() {
+      return closed;
+    },
     options: resolved,
   };
 }

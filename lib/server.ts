@@ -123,7 +123,15 @@ export async function createServer(monitor: Monitor, options: ServerOptions = {}
 
 /** Creates a monitor and serves it. */
 export async function startServer(options: ServerOptions & { monitor?: MonitorOptions } = {}): Promise<RunningServer> {
-  return createServer(createMonitor({ ...options.monitor, ...(options.logger && !options.monitor?.logger ? { logger: options.logger } : {}) }), options);
+  const monitor = createMonitor({ ...options.monitor, ...(options.logger && !options.monitor?.logger ? { logger: options.logger } : {}) });
+  try {
+    const running = await createServer(monitor, options);
+    // The monitor is this server's own: closing the server stops collection at once, no linger.
+    return { ...running, close: () => running.close().finally(() => monitor.close()) };
+  } catch (error) {
+    monitor.close();
+    throw error;
+  }
 }
 
 export function checkPort(port: unknown): number {
