@@ -43,7 +43,8 @@ export interface StatsSocketOptions {
   closeGraceMs?: number;
 }
 
-export type Authorization = { ok: true } | { ok: false; status: number; error: string };
+/** A refusal may carry headers (e.g. `Retry-After` with 429); they are sent with the HTTP answer. */
+export type Authorization = { ok: true } | { ok: false; status: number; error: string; headers?: Record<string, string> };
 
 export interface AttachStatsSocketOptions extends StatsSocketOptions {
   server: Server;
@@ -134,7 +135,7 @@ export function attachStatsSocket(options: AttachStatsSocketOptions): StatsSocke
       logger.warnOnce('ws:authorize', `WebSocket authorization failed: ${oneLine(error)}`);
       verdict = { ok: false, status: 500, error: 'internal error while authorizing' };
     }
-    if (!verdict.ok) return refuse(socket, verdict.status, verdict.error);
+    if (!verdict.ok) return refuse(socket, verdict.status, verdict.error, verdict.headers);
     if (clients.size + handshakes >= maxClients) {
       logger.warnOnce('ws:full', `WebSocket client refused: ${maxClients} already connected`);
       return refuse(socket, 503, `too many WebSocket clients (${maxClients}); try again later`, { 'Retry-After': '5' });
@@ -288,7 +289,8 @@ function refuse(socket: Duplex, status: number, error: string, headers: Record<s
 }
 
 const STATUS_TEXT: Record<number, string> = {
-  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 500: 'Internal Server Error', 503: 'Service Unavailable',
+  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 414: 'URI Too Long', 429: 'Too Many Requests',
+  500: 'Internal Server Error', 503: 'Service Unavailable',
 };
 
 /** Close reasons are at most 123 bytes. */
