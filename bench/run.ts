@@ -12,20 +12,23 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const INTERVAL_MS = 2000;
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-interface Result { cpuPercent: number; rssMiB: number; spawnsPerSample: number; samples: number }
+interface Result { cpuPercent: number; rssMiB: number; spawnsPerSample: number; machineForksPerSample: number; samples: number }
 
 async function measure(script: string): Promise<Result> {
-  const child = spawn(process.execPath, [join(root, 'bench', 'workloads', script)], {
+  const child = spawn(process.execPath, ['--import', join(root, 'bench', 'workloads', 'count-spawns.mjs'), join(root, 'bench', 'workloads', script)], {
     env: { ...process.env, BENCH_INTERVAL_MS: String(INTERVAL_MS) }, stdio: ['ignore', 'pipe', 'inherit'],
   });
   const pid = child.pid!;
   let samples = 0;
+  let spawns = 0;
   let ready!: () => void;
   const isReady = new Promise<void>((r) => (ready = r));
   child.stdout.on('data', (chunk: Buffer) => {
     for (const line of chunk.toString().split('\n')) {
-      if (line === 'ready') ready();
-      if (line === 'sample') samples++;
+      const [kind, count] = line.split(' ');
+      if (kind === 'ready') ready();
+      if (kind === 'sample') samples++;
+      if (count !== undefined) spawns = Number(count);
     }
   });
   await isReady;
@@ -34,6 +37,7 @@ async function measure(script: string): Promise<Result> {
   const cpu0 = cpuSeconds(pid);
   const forks0 = forksSinceBoot();
   const samples0 = samples;
+  const spawns0 = spawns;
   const rss: number[] = [];
   const t0 = performance.now();
   while (performance.now() - t0 < SECONDS * 1000) {
@@ -45,7 +49,13 @@ async function measure(script: string): Promise<Result> {
   const forks = forksSinceBoot() - forks0;
   const taken = samples - samples0;
   child.kill('SIGKILL');
-  return { cpuPercent: (cpu / elapsed) * 100, rssMiB: median(rss) / 2 ** 20, spawnsPerSample: forks / Math.max(taken, 1), samples: taken };
+  return {
+    cpuPercent: (cpu / elapsed) * 100,
+    rssMiB: median(rss) / 2 ** 20,
+    spawnsPerSample: (spawns - spawns0) / Math.max(taken, 1),
+    machineForksPerSample: forks / Math.max(taken, 1),
+    samples: taken,
+  };
 }
 
 async function idleForks(): Promise<number> {
@@ -65,6 +75,7 @@ function summarize(name: string, runs: Result[]) {
     cpuPercentRuns: runs.map((r) => +r.cpuPercent.toFixed(3)),
     rssMiB: median(runs.map((r) => r.rssMiB)),
     spawnsPerSample: median(runs.map((r) => r.spawnsPerSample)),
+    machineForksPerSample: median(runs.map((r) => r.machineForksPerSample)),
     samplesPerRun: median(runs.map((r) => r.samples)),
   };
 }
@@ -85,7 +96,7 @@ async function main() {
   const rows = [summarize('widgets-service stream', service), summarize('plain systeminformation loop', plain)];
   console.table(rows.map((r) => ({
     workload: r.name, 'CPU % of one core (median)': r.cpuPercent.toFixed(2), 'RSS MiB': r.rssMiB.toFixed(1),
-    'spawns / sample': r.spawnsPerSample.toFixed(1), samples: r.samplesPerRun,
+    'spawns / sample': r.spawnsPerSample.toFixed(1), 'machine forks / sample': r.machineForksPerSample.toFixed(1), samples: r.samplesPerRun,
   })));
   const ratio = rows[1]!.cpuPercent / Math.max(rows[0]!.cpuPercent, 1e-6);
   console.log(`systeminformation loop / service CPU ratio: ${ratio.toFixed(1)}x (background forks per ${SECONDS}s: ${noise})`);

@@ -3,6 +3,6 @@ import { createMonitor } from '../../dist/lib/monitor.js';
 const intervalMs = Number(process.env.BENCH_INTERVAL_MS ?? 2000);
 let n = 0;
 createMonitor({ intervalMs }).stats$.subscribe(() => {
-  if (++n === 1) process.stdout.write('ready\n');
-  else process.stdout.write('sample\n');
+  if (++n === 1) process.stdout.write(`ready ${globalThis.__spawns}\n`);
+  else process.stdout.write(`sample ${globalThis.__spawns}\n`);
 });
