@@ -1,0 +1,79 @@
+// The real gpuCollector choosing AMD back-ends: rocm-smi and amd-smi stand-ins on PATH, sysfs trees.
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { gpuCollector } from '../../../lib/collectors/gpu/index.js';
+import { fallbackGpu } from '../../../lib/collectors/gpu/fallback.js';
+import { MIB } from '../../../lib/collectors/gpu/nvidia-csv.js';
+import { fakeGpuPath, fixture, type FakeGpuPath } from '../../helpers/fake-gpu-path.js';
+import { realCtx, samples } from './collector-helpers.js';
+
+const test = suite<{ fake?: FakeGpuPath }>('amd and fallback collectors');
+test.after.each((ctx) => { ctx.fake?.cleanup(); ctx.fake = undefined; });
+
+test('rocm-smi --json (4× MI100): four GPUs, asked once per tick with --json', async (ctx) => {
+  const fake = (ctx.fake = fakeGpuPath({ FAKE_ROCM_SMI_OUT: fixture('rocm-smi/rocm-smi-all-mi100x4-rocm6.0.2.json') }, ['rocm-smi']));
+  const got = await samples(gpuCollector(realCtx(), { env: fake.env }), 2);
+  assert.ok(got.every((s) => s.ok && s.source === 'rocm-smi'), JSON.stringify(got[0]));
+  assert.is(got[1]!.value.length, 4);
+  assert.ok(got[1]!.value.every((g) => g.vendor === 'amd' && g.memoryTotal === 34342961152 && g.memory.total === 34342961152));
+  const calls = fake.calls();
+  assert.ok(calls.every((c) => c[0] === 'rocm-smi' && c.includes('--json')));
+});
+
+test('no rocm-smi: amd-smi metric + static (RX 6600)', async (ctx) => {
+  const fake = (ctx.fake = fakeGpuPath({
+    FAKE_AMD_SMI_METRIC_OUT: fixture('amd-smi/amd-smi-metric-json-rx6600-array-format.json'),
+    FAKE_AMD_SMI_STATIC_OUT: fixture('amd-smi/amd-smi-static-json-rx6600-array-format.json'),
+  }, ['amd-smi']));
+  const got = await samples(gpuCollector(realCtx(), { env: fake.env }), 2);
+  const g = got[1]!.value[0]!;
+  assert.is(got[1]!.source, 'amd-smi');
+  assert.equal([g.name, g.usage, g.memoryTotal, g.memoryUsed, g.temperature, g.powerDraw], ['Navi 23 [Radeon RX 6600/6600 XT', 1, 8176 * MIB, 202 * MIB, 36, 6]);
+  const subs = fake.calls().map((c) => c[1]);
+  assert.is(subs.filter((s) => s === 'static').length, 1, 'static is asked once');
+});
+
+test('Linux with amdgpu in sysfs: read the files, ask rocm-smi only once for the product name', async (ctx) => {
+  const fake = (ctx.fake = fakeGpuPath({ FAKE_ROCM_SMI_OUT: fixture('rocm-smi/rocm-smi-showallinfo-json-rx6600-via-jq.json') }, ['rocm-smi']));
+  const got = await samples(gpuCollector(realCtx({ sysRoot: fixture('sysfs/handmade-rx6600') }), { env: fake.env }), 3);
+  assert.ok(got.every((s) => s.ok && s.source === 'amdgpu sysfs'));
+  const g = got[2]!.value[0]!;
+  assert.equal([g.name, g.usage, g.memoryTotal, g.temperature, g.powerDraw], ['Navi 23 [Radeon RX 6600/6600 XT/6600M]', 37, 8573157376, 36, 6]);
+  assert.is(fake.calls().length, 1);
+});
+
+test('rocm-smi failing: [] with ok:false and its first line', async (ctx) => {
+  const fake = (ctx.fake = fakeGpuPath({ FAKE_ROCM_SMI_FAIL: 'ERROR:root:Driver not initialized (amdgpu not found in modules)' }, ['rocm-smi']));
+  const [s] = await samples(gpuCollector(realCtx(), { env: fake.env }), 1);
+  assert.equal(s!.value, []);
+  assert.is(s!.ok, false);
+  assert.match(s!.error!, /^rocm-smi .* exited with code 2: ERROR:root:Driver not initialized/);
+});
+
+test('rocm-smi hanging: the first sample still comes within timeoutMs', async (ctx) => {
+  const fake = (ctx.fake = fakeGpuPath({ FAKE_ROCM_SMI_HANG: '1' }, ['rocm-smi']));
+  const [s] = await samples(gpuCollector(realCtx({ timeoutMs: 300 }), { env: fake.env }), 1);
+  assert.equal([s!.value, s!.ok, s!.error], [[], false, 'rocm-smi: no answer yet']);
+  assert.ok(s!.t < 600);
+});
+
+test('no tool at all: systeminformation names the real GPU, with null readings (no invented "Integrated GPU")', async () => {
+  const graphics = async () => ({ controllers: [
+    { vendor: 'Intel Corporation', model: 'UHD Graphics 620', bus: 'Onboard', vram: 1536, vramDynamic: true },
+    { vendor: '', model: '', bus: '', vram: null, vramDynamic: false },
+  ] });
+  const [s] = await samples(fallbackGpu(realCtx(), { graphics }), 1);
+  assert.is(s!.ok, true);
+  assert.is(s!.source, 'systeminformation');
+  assert.equal(s!.value.map((g) => [g.name, g.vendor, g.usage, g.memoryTotal, g.temperature, g.powerDraw]), [['UHD Graphics 620', 'intel', null, null, null, null]]);
+});
+
+test('no tool at all, through gpuCollector: answers from systeminformation (or says it has no answer yet)', async (ctx) => {
+  const fake = (ctx.fake = fakeGpuPath({}, []));
+  const [s] = await samples(gpuCollector(realCtx({ timeoutMs: 300 }), { env: fake.env }), 1, 20_000);
+  assert.is(s!.source, 'systeminformation');
+  if (!s!.ok) assert.is(s!.error, 'systeminformation: no answer yet');
+  assert.ok(s!.value.every((g) => g.name.length > 0 && g.name !== 'Integrated GPU'));
+});
+
+test.run();
