@@ -1,0 +1,69 @@
+// The built service with the nvidia-smi stand-in first on PATH: /api/stats/gpu carries what the
+// captures say, in both the nested (README) and flat (what ClaraVerse reads) memory fields.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { readFileSync } from 'node:fs';
+import { getJson, startService } from '../helpers/service.js';
+import { fakeGpuPath, fixture } from '../helpers/fake-gpu-path.js';
+
+const MIB = 1048576;
+
+async function gpuOnce(vars: Record<string, string>, until: (gpu: any[]) => boolean) {
+  const fake = fakeGpuPath(vars, ['nvidia-smi'], true);
+  const service = await startService(['--interval', '300ms'], fake.env);
+  try {
+    const deadline = Date.now() + 8000;
+    for (;;) {
+      const res = await getJson(`${service.url}/api/stats/gpu`);
+      assert.is(res.status, 200);
+      if (until(res.body) || Date.now() > deadline) {
+        const health = await getJson(`${service.url}/api/health`);
+        return { gpu: res.body as any[], health: health.body as any };
+      }
+      await new Promise((r) => setTimeout(r, 150));
+    }
+  } finally {
+    await service.stop();
+    fake.cleanup();
+  }
+}
+
+const CASES: [string, string[], { name: string; total: number; used: number; free: number; temp: number; power: number; usage: number | null }[]][] = [
+  ['H100 MIG', ['query-gpu-all-fields-h100-mig-590.48.01-load.csv'],
+    [{ name: 'NVIDIA H100 80GB HBM3', total: 81559, used: 11125, free: 69956, temp: 53, power: 433.78, usage: null }]],
+  ['L40S + RTX 4080 SUPER', ['query-gpu-all-fields-l40s-595.80-load.csv', 'query-gpu-all-fields-rtx4080super-linux-595.71.05-load.csv'],
+    [{ name: 'NVIDIA L40S', total: 46068, used: 1235, free: 44225, temp: 54, power: 110.23, usage: 9 },
+     { name: 'NVIDIA GeForce RTX 4080 SUPER', total: 16376, used: 1474, free: 14470, temp: 46, power: 84.24, usage: 7 }]],
+  ['RTX 2080 SUPER on Windows', ['query-gpu-all-fields-rtx2080super-windows-610.62-idle.csv'],
+    [{ name: 'NVIDIA GeForce RTX 2080 SUPER', total: 8192, used: 797, free: 7191, temp: 40, power: 39.25, usage: 0 }]],
+];
+
+for (const [label, files, expected] of CASES) {
+  test(`/api/stats/gpu with ${label}: nested and flat memory, nulls for what the tool cannot give`, async () => {
+    const csv = files.map((f) => fixture(`nvidia-smi/${f}`)).join(':');
+    const { gpu } = await gpuOnce({ FAKE_NVIDIA_SMI_CSV: csv }, (g) => Array.isArray(g) && g.length === expected.length);
+    assert.is(gpu.length, expected.length);
+    expected.forEach((e, i) => {
+      const g = gpu[i];
+      assert.is(g.name, e.name);
+      assert.is(g.usage, e.usage);
+      assert.equal(g.memory, { total: e.total * MIB, used: e.used * MIB, free: e.free * MIB, usedPercent: Math.round((e.used / e.total) * 10000) / 100 });
+      assert.equal([g.memoryTotal, g.memoryUsed, g.memoryFree, g.memoryPercent], [g.memory.total, g.memory.used, g.memory.free, g.memory.usedPercent]);
+      assert.is(g.temperature, e.temp);
+      assert.is(g.powerDraw, e.power);
+      assert.is(g.index, i);
+      for (const k of ['fanSpeed', 'clockCore', 'clockMemory']) assert.ok(g[k] === null || typeof g[k] === 'number', k);
+    });
+  });
+}
+
+test('/api/stats/gpu when the driver is gone: [] and health says why in one line', async () => {
+  const text = readFileSync(fixture('nvidia-smi/error-driver-not-loaded.txt'), 'utf8').trimEnd();
+  const { gpu, health } = await gpuOnce({ FAKE_NVIDIA_SMI_FAIL: text }, () => true);
+  assert.equal(gpu, []);
+  const h = health.collectors.gpu;
+  assert.is(h.state, 'error');
+  assert.is(h.reason, 'nvidia-smi: cannot talk to the NVIDIA driver (is it installed and loaded?)');
+});
+
+test.run();
