@@ -30,7 +30,7 @@ test('close() stops collection at once and later subscriptions complete', async 
 test('startServer serves on port 0 and close() ends collection', async () => {
   const server = await startServer({ port: 0, monitor: { intervalMs: 200, gpu: { vendor: 'off' } } });
   assert.match(server.url, /^http:\/\/127\.0\.0\.1:\d+$/);
-  const stats = await (await fetch(`${server.url}/api/stats/memory`)).json();
+  const stats = (await (await fetch(`${server.url}/api/stats/memory`)).json()) as { total: number };
   assert.ok(stats.total > 0);
   await server.close();
   assert.is(server.monitor.closed, true);

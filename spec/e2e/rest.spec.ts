@@ -178,7 +178,7 @@ test('CLI: a busy port ends with a one-line error naming the port', async () => 
     const busy = await runCli([String(port)]);
     assert.is(busy.code, 1);
     assert.match(busy.stderr, new RegExp(`port ${port} is already in use`));
-    assert.is(busy.stderr.trim().split('\n').length, 1, 'one line');
+    assert.is(busy.stderr.trim().split('\n').length, 1, `one line, got: ${busy.stderr}`);
   } finally {
     blocker.close();
   }

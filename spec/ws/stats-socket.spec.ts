@@ -72,7 +72,7 @@ test('a client that sends nothing gets the full stats object at once, then once 
     assert.ok(gap > INTERVAL * 0.4 && gap < INTERVAL * 3, `gap between ticks ${gap.toFixed(0)} ms`);
     assert.ok(c.messages.every(isStats), 'only stats objects, no acks or greetings');
     assert.is(s.running.monitor.health().cpu.activations, 1);
-    const health = await (await fetch(`${s.running.url}/api/health`)).json();
+    const health = (await (await fetch(`${s.running.url}/api/health`)).json()) as { activeConnections: number };
     assert.is(health.activeConnections, 1);
   } finally {
     await s.stop();

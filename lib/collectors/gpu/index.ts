@@ -72,17 +72,25 @@ function errorOnce(error: string, source: string): Observable<Sample<GpuStats[]>
   return of({ value: [], ok: false, error, source, at: Date.now() });
 }
 
-/** Concatenate several back-ends' lists; the sample is ok only when all are, with every reason. */
+/**
+ * Concatenate several back-ends' lists. The sample is ok when every back-end is, or when one
+ * delivers GPUs and the others only found none (an NVIDIA box that also has ROCm tools installed
+ * is healthy); the failing back-ends are then named in `source` instead of marking the GPU topic
+ * as broken.
+ */
 function combine(streams: Observable<Sample<GpuStats[]>>[]): Observable<Sample<GpuStats[]>> {
   if (streams.length === 1) return streams[0]!;
   return combineLatest(streams).pipe(
     map((samples): Sample<GpuStats[]> => {
-      const errors = samples.filter((s) => !s.ok).map((s) => s.error ?? 'unknown error');
+      const failed = samples.filter((s) => !s.ok);
+      const errors = failed.map((s) => s.error ?? 'unknown error');
+      const working = samples.some((s) => s.ok && s.value.length > 0) && failed.every((s) => s.value.length === 0);
+      const sources = samples.filter((s) => s.ok || !working).map((s) => s.source).filter(Boolean).join(' + ');
       return {
         value: samples.flatMap((s) => s.value),
-        ok: errors.length === 0,
-        ...(errors.length > 0 ? { error: errors.join('; ') } : {}),
-        source: samples.map((s) => s.source).filter(Boolean).join(' + '),
+        ok: errors.length === 0 || working,
+        ...(errors.length > 0 && !working ? { error: errors.join('; ') } : {}),
+        source: working && errors.length > 0 ? `${sources} (also tried, failed: ${errors.join('; ')})` : sources,
         at: Math.max(...samples.map((s) => s.at)),
       };
     }),

@@ -57,6 +57,32 @@ test('rocm-smi hanging: the first sample still comes within timeoutMs', async (c
   assert.ok(s!.t < 600);
 });
 
+test('NVIDIA working and ROCm tools installed without an AMD GPU: ok, the AMD failure named in source', async (ctx) => {
+  const fake = (ctx.fake = fakeGpuPath({
+    FAKE_NVIDIA_SMI_CSV: fixture('nvidia-smi/query-gpu-all-fields-rtx4080super-linux-595.71.05-load.csv'),
+    FAKE_ROCM_SMI_FAIL: 'ERROR:root:Driver not initialized (amdgpu not found in modules)',
+  }, ['nvidia-smi', 'rocm-smi']));
+  const got = await samples(gpuCollector(realCtx(), { env: fake.env }), 2);
+  const last = got[1]!;
+  assert.is(last.ok, true, JSON.stringify(last));
+  assert.is(last.value.length, 1);
+  assert.is(last.value[0]!.vendor, 'nvidia');
+  assert.match(last.source ?? "", /^nvidia-smi loop \(also tried, failed: rocm-smi .*Driver not initialized/, String(last.source));
+});
+
+test('both back-ends failing: ok:false with both reasons', async (ctx) => {
+  const fake = (ctx.fake = fakeGpuPath({
+    FAKE_NVIDIA_SMI_FAIL: 'No devices were found',
+    FAKE_ROCM_SMI_FAIL: 'ERROR:root:Driver not initialized (amdgpu not found in modules)',
+  }, ['nvidia-smi', 'rocm-smi']));
+  const got = await samples(gpuCollector(realCtx(), { env: fake.env }), 2);
+  const last = got[1]!;
+  assert.is(last.ok, false);
+  assert.equal(last.value, []);
+  assert.match(last.error ?? '', /No devices were found/);
+  assert.match(last.error ?? '', /Driver not initialized/);
+});
+
 test('no tool at all: systeminformation names the real GPU, with null readings (no invented "Integrated GPU")', async () => {
   const graphics = async () => ({ controllers: [
     { vendor: 'Intel Corporation', model: 'UHD Graphics 620', bus: 'Onboard', vram: 1536, vramDynamic: true },
