@@ -39,11 +39,16 @@ export type NvidiaMode = 'loop' | 'tick' | 'xml';
 
 const SOURCE: Record<NvidiaMode, string> = { loop: 'nvidia-smi loop', tick: 'nvidia-smi', xml: 'nvidia-smi -q -x' };
 
+function queryArgs(fields: readonly string[]): string[] {
+  return [`--query-gpu=${fields.join(',')}`, '--format=csv,noheader,nounits'];
+}
+
 export function nvidiaGpu(ctx: CollectorContext, options: NvidiaOptions): Observable<Sample<GpuStats[]>> {
   return new Observable<Sample<GpuStats[]>>((subscriber) => {
     const { scheduler, intervalMs } = ctx;
-    const fields = options.fields ?? DEFAULT_GPU_FIELDS;
-    const csvArgs = [`--query-gpu=${fields.join(',')}`, '--format=csv,noheader,nounits'];
+    // Old drivers reject fields they do not know; such a field is dropped and the query retried.
+    let fields = [...(options.fields ?? DEFAULT_GPU_FIELDS)];
+    let csvArgs = queryArgs(fields);
     const runTimeout = Math.max(ctx.timeoutMs, intervalMs);
     const probeTimeout = options.probeTimeoutMs ?? Math.max(10_000, runTimeout);
     const backoff = options.backoff ?? { firstMs: 1000, maxMs: 30_000 };
@@ -72,11 +77,15 @@ export function nvidiaGpu(ctx: CollectorContext, options: NvidiaOptions): Observ
       subs.add(s);
       return s;
     };
-    const reason = (error: unknown): { message: string; invalidField: boolean } => {
+    const reason = (error: unknown): { message: string; invalidField: boolean; field?: string } => {
       if (error instanceof ToolError) {
         if (error.timedOut) return { message: error.message, invalidField: false };
         const c = classifyNvidiaError(error.output || error.message);
-        return { message: c.kind === 'unknown' ? error.message : c.message, invalidField: c.kind === 'invalid-field' };
+        return {
+          message: c.kind === 'unknown' ? error.message : c.message,
+          invalidField: c.kind === 'invalid-field',
+          ...(c.field ? { field: c.field } : {}),
+        };
       }
       return { message: `nvidia-smi: ${error instanceof Error ? error.message : String(error)}`, invalidField: false };
     };
@@ -104,6 +113,11 @@ export function nvidiaGpu(ctx: CollectorContext, options: NvidiaOptions): Observ
       } catch (error) {
         if (closed) return;
         const why = reason(error);
+        if (why.invalidField && why.field && why.field !== 'name' && fields.includes(why.field)) {
+          fields = fields.filter((f) => f !== why.field);
+          csvArgs = queryArgs(fields);
+          return probe();
+        }
         if (why.invalidField) return switchMode('xml');
         fail(why.message, 'nvidia-smi');
         return restartLater();

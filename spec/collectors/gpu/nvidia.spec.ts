@@ -127,14 +127,36 @@ test('a stalled loop is noticed by the watchdog and reported', async (ctx) => {
   assert.ok(await gone(fake.pids().map((p) => p.pid)));
 });
 
-test('an old driver rejects a field: falls back to -q -x per tick (two RTX A5000 with processes)', async (ctx) => {
+test('an old driver rejects fields: they are dropped and the rest is still read with one query (RTX 2060)', async (ctx) => {
   const fake = (ctx.fake = fakeGpuPath({
-    FAKE_NVIDIA_SMI_CSV: fixture('nvidia-smi/query-gpu-rtx2060-460.91.03-csv.csv'), // has no `index` column
+    FAKE_NVIDIA_SMI_CSV: fixture('nvidia-smi/query-gpu-rtx2060-460.91.03-csv.csv'), // no index, uuid, power, fan, encoder…
+  }, ['nvidia-smi']));
+  const got = await samples(gpuCollector(realCtx(), { env: fake.env }), 3);
+  const last = got[2]!;
+  assert.ok(last.ok, JSON.stringify(last));
+  assert.is(last.source, 'nvidia-smi loop', 'loop mode kept with the fields the driver knows');
+  const g = last.value[0]!;
+  assert.equal([g.name, g.pciBusId, g.driverVersion, g.usage, g.memoryUtilization, g.memoryTotal, g.memoryUsed, g.memoryFree, g.temperature, g.clockCore],
+    ['GeForce RTX 2060', '00000000:09:00.0', '460.91.03', 20, 8, 5934 * MIB, 682 * MIB, 5252 * MIB, 36, 300]);
+  assert.equal([g.uuid, g.powerDraw, g.fanSpeed, g.clockMemory], [null, null, null, null], 'fields the driver does not know are null');
+  assert.is(g.index, 0, 'without an index column, the row order is the index');
+  const rejected = fake.calls().filter((c) => c.some((a) => a.startsWith('--query-gpu')) && !c.some((a) => a.startsWith('--loop')));
+  assert.ok(rejected.length >= 2, 'one retry per rejected field, once');
+  assert.is(fake.calls().filter((c) => c.some((a) => a.startsWith('--loop'))).length, 1, 'then one loop child');
+});
+
+test('a driver that rejects even the GPU name: falls back to -q -x per tick (two RTX A5000 with processes)', async (ctx) => {
+  const fake = (ctx.fake = fakeGpuPath({
+    // A header-less capture replayed as if it were a header: the stand-in then rejects every field, `name` included.
+    FAKE_NVIDIA_SMI_CSV: fixture('nvidia-smi/query-gpu-temperature.memory-noheader-nounits-bare-na.csv'),
     FAKE_NVIDIA_SMI_XML: fixture('nvidia-smi/xml-dual-rtx-a5000-590.44.01-v13.xml'),
   }, ['nvidia-smi']));
-  const got = await samples(gpuCollector(realCtx(), { env: fake.env }), 2);
-  assert.ok(got.every((s) => s.ok && s.source === 'nvidia-smi -q -x'));
-  assert.equal(got[1]!.value.map((g) => [g.name, g.memoryUsed, g.processes?.length]), [['NVIDIA RTX A5000', 22437 * MIB, 1], ['NVIDIA RTX A5000', 17253 * MIB, 1]]);
+  // Each rejected field costs one quick retry before the XML fallback, so wait for the first good sample.
+  const got = await samplesUntil(gpuCollector(realCtx(), { env: fake.env }), (s) => s.ok);
+  const last = got[got.length - 1]!;
+  assert.is(last.source, 'nvidia-smi -q -x', JSON.stringify(last));
+  assert.ok(got.slice(0, -1).every((s) => !s.ok && s.error === 'nvidia-smi: no answer yet'), 'only the prompt placeholder before it');
+  assert.equal(last.value.map((g) => [g.name, g.memoryUsed, g.processes?.length]), [['NVIDIA RTX A5000', 22437 * MIB, 1], ['NVIDIA RTX A5000', 17253 * MIB, 1]]);
 });
 
 test('vendor "nvidia" without nvidia-smi: [] + "not found"', async (ctx) => {
