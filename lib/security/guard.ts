@@ -111,12 +111,8 @@ function shown(value: string): string {
  * // REST middleware
  * const verdict = checkRequest(req, policies);
  * if (!verdict.ok) return sendError(res, verdict.status, verdict.error, { ...cors, ...verdict.headers });
- * // WebSocket upgrade
- * server.on('upgrade', (req, socket, head) => {
- *   const verdict = checkRequest(req, policies);
- *   if (!verdict.ok) { socket.end(upgradeRejection(verdict)); return; }
- *   wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
- * });
+ * // WebSocket upgrade: lib/ws/stats-socket.ts calls it through its `authorize` hook
+ * attachStatsSocket({ server, monitor, logger, authorize: (req) => checkRequest(req, policies) });
  */
 export function checkRequest(req: GuardRequest, policies: Policies): GuardResult {
   const target = req.url ?? '/';
@@ -184,52 +180,6 @@ export function checkRequest(req: GuardRequest, policies: Policies): GuardResult
     }
   }
   return { ok: true, url };
-}
-
-/**
- * The refusal for a full WebSocket server, to send from the upgrade handler.
- *
- * @example
- * const full = checkWsCapacity(wss.clients.size, security.maxWsClients);
- * if (full) { socket.end(upgradeRejection(full)); return; }
- */
-export function checkWsCapacity(current: number, max: number): GuardFailure | null {
-  if (current < max) return null;
-  return {
-    ok: false,
-    status: 503,
-    error: `too many WebSocket clients (limit ${max}); retry later`,
-    headers: { 'Retry-After': '5' },
-  };
-}
-
-const REASONS: Record<GuardFailure['status'], string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  414: 'URI Too Long',
-  429: 'Too Many Requests',
-  503: 'Service Unavailable',
-};
-
-/**
- * A complete HTTP/1.1 response for refusing a WebSocket upgrade on the raw socket, with the same
- * JSON body (`{"error", "status"}`) as REST errors. Pass CORS headers in `extraHeaders` if wanted.
- *
- * @example
- * socket.end(upgradeRejection(verdict));
- */
-export function upgradeRejection(failure: GuardFailure, extraHeaders: Record<string, string> = {}): string {
-  const body = JSON.stringify({ error: failure.error, status: failure.status });
-  const headers: Record<string, string> = {
-    'Content-Type': 'application/json; charset=utf-8',
-    'Content-Length': String(Buffer.byteLength(body)),
-    Connection: 'close',
-    ...extraHeaders,
-    ...failure.headers,
-  };
-  const lines = Object.entries(headers).map(([k, v]) => `${k}: ${v}`);
-  return `HTTP/1.1 ${failure.status} ${REASONS[failure.status]}\r\n${lines.join('\r\n')}\r\n\r\n${body}`;
 }
 
 export interface CorsOptions {

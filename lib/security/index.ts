@@ -2,13 +2,11 @@
 export { checkBinding, isLoopbackHost, isWildcardHost } from './binding.js';
 export {
   checkRequest,
-  checkWsCapacity,
   clientKey,
   corsHeaders,
   createPolicies,
   isWebSocketUpgrade,
   SAFE_RESPONSE_HEADERS,
-  upgradeRejection,
   type CorsOptions,
   type GuardFailure,
   type GuardRequest,
