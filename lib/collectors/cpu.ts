@@ -3,6 +3,7 @@ import si from 'systeminformation';
 import type { CpuStats } from '../types.js';
 import type { CollectorFactory, CollectorContext } from './context.js';
 import { poll, type Sampler } from './poll.js';
+import { round2 } from './round.js';
 import { busyPercent, parseProcStat, type ProcStat } from '../procfs/stat.js';
 import { parseCpuinfo, type CpuInfo } from '../procfs/cpuinfo.js';
 import { parseLoadavg } from '../procfs/loadavg.js';
@@ -90,13 +91,13 @@ function systeminformationCpuSampler(): Sampler<CpuStats> {
       return {
         source: 'systeminformation',
         value: {
-          usage: load.currentLoad,
+          usage: round2(load.currentLoad),
           cores: cpu.cores,
           frequency: (speed.avg || cpu.speed) * 1000,
           temperature: typeof temperature.main === 'number' && temperature.main > 0 ? temperature.main : null,
           model: `${cpu.manufacturer} ${cpu.brand}`.trim(),
           physicalCores: cpu.physicalCores,
-          perCore: load.cpus.map((c) => c.load),
+          perCore: load.cpus.map((c) => round2(c.load)),
           loadAverage: [one, five, fifteen],
         },
       };

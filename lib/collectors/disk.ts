@@ -5,6 +5,7 @@ import type { CollectorFactory } from './context.js';
 import { poll, type Sampler } from './poll.js';
 import { parseMountinfo, type MountInfo } from '../procfs/mountinfo.js';
 import { readText } from '../procfs/read.js';
+import { round2 } from './round.js';
 
 export interface DiskOptions {
   /** Include network and FUSE filesystems (nfs, cifs, sshfs, …). Off: a hung server blocks statfs. */
@@ -85,7 +86,7 @@ export function diskStats(mount: Pick<MountInfo, 'source' | 'mountpoint' | 'fsty
     total,
     free,
     used,
-    usedPercent: used + free > 0 ? (used / (used + free)) * 100 : 0,
+    usedPercent: used + free > 0 ? round2((used / (used + free)) * 100) : 0,
   };
 }
 

@@ -4,6 +4,7 @@ import type { CollectorFactory } from './context.js';
 import { poll, type Sampler } from './poll.js';
 import { parseMeminfo } from '../procfs/meminfo.js';
 import { readText } from '../procfs/read.js';
+import { round2 } from './round.js';
 
 export const MEMORY_PLACEHOLDER: MemoryStats = {
   total: 0,
@@ -77,5 +78,5 @@ function memoryStats(m: {
 }
 
 function percent(part: number, whole: number): number {
-  return whole > 0 ? (part / whole) * 100 : 0;
+  return whole > 0 ? round2((part / whole) * 100) : 0;
 }

@@ -4,6 +4,7 @@ import type { CollectorContext, CollectorFactory } from './context.js';
 import { poll, type Sampler } from './poll.js';
 import { parseNetDev, type InterfaceCounters } from '../procfs/net-dev.js';
 import { readText } from '../procfs/read.js';
+import { round2 } from './round.js';
 
 export const NETWORK_PLACEHOLDER: NetworkStats = {
   bytesSent: 0,
@@ -54,7 +55,7 @@ function networkSampler(ctx: Pick<CollectorContext, 'scheduler' | 'platform'>, r
     previous = { at, byName: new Map(counters.map((c) => [c.name, c])) };
     // A counter that went down (interface re-created, 32-bit wrap) gives no rate rather than a negative one.
     const rate = (now: number, then: number | undefined) =>
-      seconds > 0 && then !== undefined && now >= then ? (now - then) / seconds : 0;
+      seconds > 0 && then !== undefined && now >= then ? round2((now - then) / seconds) : 0;
     const interfaces: NetworkInterfaceStats[] = counters.map((c) => {
       const old = before?.get(c.name);
       return {

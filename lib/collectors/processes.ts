@@ -6,6 +6,7 @@ import { COMMAND_LINE, type ProcessEntry, type ProcessMatcher } from './process-
 import { parsePidStat, type PidStat } from '../procfs/pid-stat.js';
 import { parseMeminfo } from '../procfs/meminfo.js';
 import { readText, tryReadDir, tryReadText } from '../procfs/read.js';
+import { round2 } from './round.js';
 
 export interface ProcessesOptions {
   /** Expose each process's full command line as `command`. Off by default: command lines carry tokens. */
@@ -119,8 +120,8 @@ export function procfsProcessSampler(
         const entry: ProcessEntry = {
           pid: stat.pid,
           name: identity.name,
-          cpu,
-          memory: memTotal > 0 ? (rss / memTotal) * 100 : 0,
+          cpu: round2(cpu),
+          memory: memTotal > 0 ? round2((rss / memTotal) * 100) : 0,
           status: STATUS_WORDS[stat.state] ?? stat.state,
           rss,
           [COMMAND_LINE]: identity.commandLine,

@@ -1,3 +1,4 @@
+import { round2 } from '../collectors/round.js';
 /** Jiffies one CPU (or all of them) spent in each state, from a `cpu` line of /proc/stat. */
 export interface CpuTimes {
   user: number;
@@ -49,5 +50,5 @@ function sum(t: CpuTimes): number {
 }
 
 function clampPercent(value: number): number {
-  return Math.min(100, Math.max(0, value));
+  return round2(Math.min(100, Math.max(0, value)));
 }

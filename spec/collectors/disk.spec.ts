@@ -50,7 +50,7 @@ test('sizes as df counts them: used from bfree, free and % from bavail', () => {
     total: 4_096_000,
     free: 250 * 4096,
     used: 700 * 4096,
-    usedPercent: (700 / 950) * 100,
+    usedPercent: 73.68, // (700 / 950) × 100, to two decimals
   });
 });
 

@@ -30,7 +30,7 @@ test('the captured VM: 24 GiB, no swap (0 %, not NaN)', () => {
   const m = memoryFromMeminfo(parseMeminfo(fixture(DEBIAN, 'proc/meminfo')));
   assert.is(m.total, 24684092 * KiB);
   assert.is(m.used, (24684092 - 24375260) * KiB);
-  assert.is(m.usedPercent, ((24684092 - 24375260) / 24684092) * 100);
+  assert.is(m.usedPercent, 1.25, "(24684092 - 24375260) / 24684092 × 100, to two decimals");
   assert.equal(m.swap, { total: 0, used: 0, usedPercent: 0 });
 });
 

@@ -49,8 +49,8 @@ test('CPU % over the interval like top, busiest first, memory from RSS pages, st
     );
     expectObservable(rows).toBe('250ms (a|)', {
       a: [
-        { pid: 100, name: 'python3', cpu: 100, memory: (25_000 * 4096 / MEM_TOTAL) * 100, status: 'running', rss: 25_000 * 4096 },
-        { pid: 200, name: 'llama-server-worker', cpu: 20, memory: (1000 * 4096 / MEM_TOTAL) * 100, status: 'disk-sleep', rss: 1000 * 4096 },
+        { pid: 100, name: 'python3', cpu: 100, memory: Math.round((25_000 * 4096 / MEM_TOTAL) * 10000) / 100, status: 'running', rss: 25_000 * 4096 },
+        { pid: 200, name: 'llama-server-worker', cpu: 20, memory: Math.round((1000 * 4096 / MEM_TOTAL) * 10000) / 100, status: 'disk-sleep', rss: 1000 * 4096 },
         { pid: 300, name: 'kworker/0:1', cpu: 0, memory: 0, status: 'idle', rss: 0 },
       ],
     });
