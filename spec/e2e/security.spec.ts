@@ -188,4 +188,28 @@ for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
   });
 }
 
+test('the nvidia-smi loop child is started once per stream and gone after the last client leaves and the linger', async () => {
+  const gpu = fakeGpuPath({ FAKE_NVIDIA_SMI_CSV: fixture('nvidia-smi/query-gpu-all-fields-h100-590.48.01-load.csv') });
+  const s = await startService(['--interval', '300ms', '--linger', '500ms'], gpu.env);
+  try {
+    const url = s.url.replace('http', 'ws') + '/ws/stats';
+    const a = new WebSocket(url);
+    const b = new WebSocket(`${url}?topics=gpu`);
+    await Promise.all([a, b].map((ws) => new Promise((r) => ws.once('message', r))));
+    await new Promise((r) => setTimeout(r, 1500));
+    const loops = () => gpu.pids().filter((p) => p.args.some((x) => x.startsWith('--loop-ms')));
+    assert.is(loops().length, 1, 'one loop child for both clients');
+    const pid = loops()[0]!.pid;
+    assert.ok(alive(pid));
+    a.close();
+    b.close();
+    assert.ok(await waitFor(() => !alive(pid), 3000), 'the child is gone after the linger');
+    const health = await getJson(`${s.url}/api/health`);
+    assert.is(health.body.collectors.gpu.state, 'idle');
+  } finally {
+    await s.stop();
+    gpu.cleanup();
+  }
+});
+
 test.run();
