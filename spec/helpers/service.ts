@@ -5,6 +5,16 @@ import { dirname, join } from 'node:path';
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const CLI = join(ROOT, 'dist', 'lib', 'cli.js');
 
+/**
+ * The environment a user's shell would give the service: uvu sets FORCE_COLOR=1 for itself, and
+ * with a NO_COLOR from the user's shell Node would print a warning into the service's stderr.
+ */
+function userEnv(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const env = { ...process.env, ...extra };
+  delete env.FORCE_COLOR;
+  return env;
+}
+
 export interface RunningService {
   url: string;
   port: number;
@@ -19,7 +29,7 @@ export interface RunningService {
 /** Starts the built service (`dist/lib/cli.js`) on an ephemeral port, as a user would run it. */
 export function startService(args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<RunningService> {
   const child = spawn(process.execPath, [CLI, '--port', '0', ...args], {
-    env: { ...process.env, ...env },
+    env: userEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let err = '';
@@ -52,7 +62,7 @@ export function startService(args: string[] = [], env: NodeJS.ProcessEnv = {}): 
 /** Runs the CLI to completion and returns its exit code and output. */
 export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 10_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, ...args], { env: userEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
