@@ -1,5 +1,6 @@
 import {
   BehaviorSubject,
+  EMPTY,
   Observable,
   auditTime,
   combineLatest,
@@ -94,7 +95,7 @@ export function createMonitor(options: MonitorOptions = {}): Monitor {
       sysRoot: resolved.sysRoot,
       platform: resolved.platform,
     };
-    return defer((): Observable<Sample<T>> => {
+    const shared = defer((): Observable<Sample<T>> => {
       const h = healthSubjects[topic].value;
       setHealth(topic, { state: h.state === 'idle' ? 'ok' : h.state, activations: h.activations + 1 });
       return spec.create(ctx);
@@ -129,6 +130,9 @@ export function createMonitor(options: MonitorOptions = {}): Monitor {
       takeUntil(closed$),
       shareWithLinger(lingerMs, scheduler),
     );
+    // After close(), complete at once without connecting: share() would otherwise arm a linger
+    // timer for a source that completed synchronously, keeping the process alive for lingerMs.
+    return defer(() => (closed ? EMPTY : shared));
   }
 
   const samples = {} as { [K in Topic]: Observable<Sample<unknown>> };

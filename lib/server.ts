@@ -49,6 +49,9 @@ export async function createServer(monitor: Monitor, options: ServerOptions = {}
   const port = checkPort(options.port ?? DEFAULT_PORT);
   const logger = options.logger ?? createLogger({ quiet: true });
   const startedAt = Date.now();
+  if (options.idleExitMs !== undefined && !(options.idleExitMs > 0)) {
+    throw new RangeError(`idleExitMs must be above 0, got ${options.idleExitMs}`);
+  }
 
   const security = resolveSecurityOptions(options.security ?? {}, options.env ?? process.env);
   const refusal = checkBinding(host, security.token);
@@ -93,7 +96,6 @@ export async function createServer(monitor: Monitor, options: ServerOptions = {}
 
   let idle: IdleWatch | undefined;
   if (options.idleExitMs !== undefined) {
-    if (!(options.idleExitMs > 0)) throw new RangeError(`idleExitMs must be above 0, got ${options.idleExitMs}`);
     const onIdle = options.onIdle ?? (() => {});
     idle = watchIdle({ idleMs: options.idleExitMs, isBusy: () => sockets.clientCount() > 0, onIdle });
     server.on('request', idle.touch);
