@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 const CLK_TCK = 100;
 
@@ -9,6 +9,34 @@ export function cpuSeconds(pid: number): number {
   // utime, stime, cutime, cstime are fields 14..17 (1-based) = indexes 11..14 after the comm
   const ticks = [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i]), 0);
   return ticks / CLK_TCK;
+}
+
+/**
+ * CPU seconds of a process, its reaped children, and its live descendants (a long-lived tool
+ * child such as nvidia-smi in loop mode is not reaped while it runs, so cutime misses it).
+ */
+export function treeCpuSeconds(pid: number): number {
+  let total = cpuSeconds(pid);
+  for (const child of liveChildren(pid)) {
+    try {
+      total += treeCpuSeconds(child);
+    } catch {
+      // exited between listing and reading
+    }
+  }
+  return total;
+}
+
+function liveChildren(pid: number): number[] {
+  const children: number[] = [];
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      children.push(...readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').split(' ').filter(Boolean).map(Number));
+    } catch {
+      // thread gone
+    }
+  }
+  return children;
 }
 
 export function rssBytes(pid: number): number {

@@ -2,10 +2,11 @@
 // measured in one run on this machine (compare the ratio, not absolute figures), then the
 // WebSocket fan-out case. Everything is bounded in time and stops by itself.
 import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cpuSeconds, forksSinceBoot, median, rssBytes } from './proc-usage.js';
+import { forksSinceBoot, median, rssBytes, treeCpuSeconds } from './proc-usage.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -14,9 +15,9 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 interface Result { cpuPercent: number; rssMiB: number; spawnsPerSample: number; machineForksPerSample: number; samples: number }
 
-async function measure(script: string): Promise<Result> {
+async function measure(script: string, env: NodeJS.ProcessEnv = {}): Promise<Result> {
   const child = spawn(process.execPath, ['--import', join(root, 'bench', 'workloads', 'count-spawns.mjs'), join(root, 'bench', 'workloads', script)], {
-    env: { ...process.env, BENCH_INTERVAL_MS: String(INTERVAL_MS) }, stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, BENCH_INTERVAL_MS: String(INTERVAL_MS), ...env }, stdio: ['ignore', 'pipe', 'inherit'],
   });
   const pid = child.pid!;
   let samples = 0;
@@ -34,7 +35,7 @@ async function measure(script: string): Promise<Result> {
   await isReady;
   // Skip the first two ticks: start-up (module loading, static facts) is not steady state.
   await sleep(INTERVAL_MS * 2);
-  const cpu0 = cpuSeconds(pid);
+  const cpu0 = treeCpuSeconds(pid);
   const forks0 = forksSinceBoot();
   const samples0 = samples;
   const spawns0 = spawns;
@@ -45,7 +46,7 @@ async function measure(script: string): Promise<Result> {
     rss.push(rssBytes(pid));
   }
   const elapsed = (performance.now() - t0) / 1000;
-  const cpu = cpuSeconds(pid) - cpu0;
+  const cpu = treeCpuSeconds(pid) - cpu0;
   const forks = forksSinceBoot() - forks0;
   const taken = samples - samples0;
   child.kill('SIGKILL');
@@ -62,6 +63,35 @@ async function idleForks(): Promise<number> {
   const f0 = forksSinceBoot();
   await sleep(SECONDS * 1000);
   return forksSinceBoot() - f0;
+}
+
+/**
+ * The NVIDIA collector with the nvidia-smi stand-in (a Node script replaying an H100 capture):
+ * one long-lived loop-mode child against one spawn per tick (the stand-in refusing loop mode).
+ * The stand-in costs more per spawn than the real tool, so the ratio is an upper bound.
+ */
+async function gpuLoopVersusTick() {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-gpu-'));
+  symlinkSync(join(root, 'spec', 'tools', 'fake-nvidia-smi'), join(dir, 'nvidia-smi'));
+  const env = {
+    PATH: `${dir}:${process.env.PATH ?? ''}`,
+    FAKE_NVIDIA_SMI_CSV: join(root, 'spec', 'fixtures', 'gpu', 'nvidia-smi', 'query-gpu-all-fields-h100-590.48.01-load.csv'),
+  };
+  const loop: Result[] = [];
+  const tick: Result[] = [];
+  try {
+    for (let i = 0; i < RUNS; i++) {
+      loop.push(await measure('gpu-stream.mjs', env));
+      tick.push(await measure('gpu-stream.mjs', { ...env, FAKE_NVIDIA_SMI_NO_LOOP: '1' }));
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const rows = [summarize('GPU: nvidia-smi loop mode (stand-in)', loop), summarize('GPU: one nvidia-smi per tick (stand-in)', tick)];
+  console.table(rows.map((r) => ({
+    workload: r.name, 'CPU % of one core (median)': r.cpuPercent.toFixed(2), 'spawns / sample': r.spawnsPerSample.toFixed(2), samples: r.samplesPerRun,
+  })));
+  return rows;
 }
 
 function sleep(ms: number) {
@@ -101,6 +131,7 @@ async function main() {
   const ratio = rows[1]!.cpuPercent / Math.max(rows[0]!.cpuPercent, 1e-6);
   console.log(`systeminformation loop / service CPU ratio: ${ratio.toFixed(1)}x (background forks per ${SECONDS}s: ${noise})`);
   const report: Record<string, unknown> = { machine: `${process.platform} ${process.arch}, node ${process.version}`, collection: rows, ratio, backgroundForks: noise };
+  if (process.env.BENCH_SKIP_GPU !== '1') report.gpu = await gpuLoopVersusTick();
   if (process.env.BENCH_SKIP_FANOUT !== '1') {
     try {
       const { runFanout } = await import('./fanout.js') as { runFanout?: () => Promise<unknown> };
