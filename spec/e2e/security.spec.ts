@@ -1,5 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import WebSocket from 'ws';
 import { fakeGpuPath, fixture } from '../helpers/fake-gpu-path.js';
@@ -37,10 +38,16 @@ function getWithHost(url: string, host: string): Promise<{ status: number; body:
   });
 }
 
+/** Running, not a zombie (an orphan's exit may be reaped late by whatever init this machine has). */
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
+  } catch {
+    return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
   } catch {
     return false;
   }
@@ -187,6 +194,30 @@ for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
     }
   });
 }
+
+test('the service exits by itself when the process that started it dies (ClaraVerse killed)', async () => {
+  const { spawn } = await import('node:child_process');
+  const { CLI } = await import('../helpers/service.js');
+  // A stand-in for ClaraVerse: starts the service, reports its pid, then waits to be killed.
+  const parent = spawn(process.execPath, ['-e', `
+    const { spawn } = require('node:child_process');
+    const child = spawn(process.execPath, [${JSON.stringify(CLI)}, '--port', '0'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    child.stderr.on('data', (d) => { if (String(d).includes('listening on')) process.stdout.write(child.pid + ' '); });
+    setInterval(() => {}, 1000);
+  `], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const pid = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the stand-in parent did not report the service pid')), 10_000);
+    parent.stdout!.once('data', (d: Buffer) => {
+      clearTimeout(timer);
+      resolve(Number(String(d).trim()));
+    });
+  });
+  let stat = '';
+  try { stat = readFileSync(`/proc/${pid}/stat`, 'utf8'); } catch (e) { stat = String(e); }
+  assert.ok(alive(pid), `the service runs: ${pid} ${stat.slice(0, 60)}`);
+  parent.kill('SIGKILL');
+  assert.ok(await waitFor(() => !alive(pid), 5000), 'and is gone soon after its parent died');
+});
 
 test('the nvidia-smi loop child is started once per stream and gone after the last client leaves and the linger', async () => {
   const gpu = fakeGpuPath({ FAKE_NVIDIA_SMI_CSV: fixture('nvidia-smi/query-gpu-all-fields-h100-590.48.01-load.csv') });
