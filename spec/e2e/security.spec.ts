@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import WebSocket from 'ws';
-import { fakeGpuPath, fixture } from '../helpers/fake-gpu-path.js';
+import { fakeGpuPath, fixture, isAlive } from '../helpers/fake-gpu-path.js';
 import { getJson, runCli, startService, type RunningService } from '../helpers/service.js';
 
 const TOKEN = 'correct-horse-battery-staple-42';
@@ -38,20 +38,7 @@ function getWithHost(url: string, host: string): Promise<{ status: number; body:
   });
 }
 
-/** Running, not a zombie (an orphan's exit may be reaped late by whatever init this machine has). */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
-  }
-}
+const alive = isAlive;
 
 async function waitFor(check: () => boolean, ms: number): Promise<boolean> {
   const end = Date.now() + ms;
