@@ -1,6 +1,7 @@
-import { createServer as createHttpServer, type Server } from 'node:http';
+import { STATUS_CODES, createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp, type Middleware } from './http/app.js';
+import { rawErrorResponse } from './http/json.js';
 import { guardMiddleware } from './http/guard-middleware.js';
 import { createRoutes } from './http/routes.js';
 import { createLogger, type Logger } from './log.js';
@@ -81,17 +82,12 @@ export async function createServer(monitor: Monitor, options: ServerOptions = {}
   server.on('request', app.handler);
   // CONNECT (proxy tunnelling) is not something this service does; without a listener Node drops the socket.
   server.on('connect', (_req, socket) => {
-    const body = JSON.stringify({ error: 'method CONNECT not allowed; use GET', status: 405 });
-    socket.end(`HTTP/1.1 405 Method Not Allowed\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`);
+    socket.end(rawErrorResponse(405, 'method CONNECT not allowed; use GET'));
   });
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
     if (!socket.writable) return void socket.destroy();
-    const [status, reason] =
-      err.code === 'HPE_HEADER_OVERFLOW' ? [431, 'Request Header Fields Too Large']
-      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'Request Timeout']
-      : [400, 'Bad Request'];
-    const body = JSON.stringify({ error: reason.toLowerCase(), status });
-    socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`);
+    const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+    socket.end(rawErrorResponse(status, (STATUS_CODES[status] ?? 'bad request').toLowerCase()));
   });
 
   let idle: IdleWatch | undefined;

@@ -11,6 +11,7 @@ import { createFlow, type Flow } from './backpressure.js';
 import { createFrameSource } from './frames.js';
 import { startHeartbeat, type HeartbeatTarget } from './heartbeat.js';
 import { DEFAULT_SELECTION, parseClientMessage, parseQuery, type IntervalLimits, type Selection } from './protocol.js';
+import { rawErrorResponse } from '../http/json.js';
 
 export const STATS_PATH = '/ws/stats';
 
@@ -274,24 +275,10 @@ export function attachStatsSocket(options: AttachStatsSocketOptions): StatsSocke
 
 function refuse(socket: Duplex, status: number, error: string, headers: Record<string, string> = {}) {
   if (!socket.writable) return void socket.destroy();
-  const body = JSON.stringify({ error, status });
-  const lines = [
-    `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Error'}`,
-    'Connection: close',
-    'Content-Type: application/json; charset=utf-8',
-    `Content-Length: ${Buffer.byteLength(body)}`,
-    'Cache-Control: no-store',
-    ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`),
-  ];
-  socket.end(`${lines.join('\r\n')}\r\n\r\n${body}`);
+  socket.end(rawErrorResponse(status, error, headers));
   // A peer that never reads must not keep the socket.
   setTimeout(() => socket.destroy(), 1000).unref();
 }
-
-const STATUS_TEXT: Record<number, string> = {
-  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 414: 'URI Too Long', 429: 'Too Many Requests',
-  500: 'Internal Server Error', 503: 'Service Unavailable',
-};
 
 /** Close reasons are at most 123 bytes. */
 function reason(text: string): string {
