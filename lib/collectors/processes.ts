@@ -2,7 +2,7 @@ import si from 'systeminformation';
 import type { ProcessStats } from '../types.js';
 import type { CollectorContext, CollectorFactory } from './context.js';
 import { poll, type Sampler } from './poll.js';
-import { COMMAND_LINE, type ProcessEntry, type ProcessMatcher } from './process-matcher.js';
+import { COMMAND_LINE, type ProcessEntry } from './process-matcher.js';
 import { parsePidStat, type PidStat } from '../procfs/pid-stat.js';
 import { parseMeminfo } from '../procfs/meminfo.js';
 import { readText, tryReadDir, tryReadText } from '../procfs/read.js';
@@ -11,11 +11,6 @@ import { round2 } from './round.js';
 export interface ProcessesOptions {
   /** Expose each process's full command line as `command`. Off by default: command lines carry tokens. */
   exposeCommandLine?: boolean;
-  /**
-   * Not used to filter here (the collector lists every process; `selectProcesses` filters), accepted
-   * so the monitor can pass its process options as one object.
-   */
-  matcher?: ProcessMatcher;
   /** Bytes per page for the rss field of /proc/<pid>/stat (default 4096; arm64 kernels may use 16 or 64 KiB). */
   pageSize?: number;
 }

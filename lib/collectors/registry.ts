@@ -36,10 +36,7 @@ export function defaultCollectors(options: ResolvedMonitorOptions): CollectorSet
     disk: { create: (ctx) => diskCollector(ctx, { includeNetworkFs: options.includeNetworkFilesystems }), placeholder: [] },
     network: { create: (ctx) => networkCollector(ctx, {}), placeholder: NETWORK_PLACEHOLDER },
     processes: {
-      create: (ctx) => processesCollector(ctx, {
-        matcher: options.processes.matcher,
-        exposeCommandLine: options.processes.exposeCommandLine,
-      }),
+      create: (ctx) => processesCollector(ctx, { exposeCommandLine: options.processes.exposeCommandLine }),
       placeholder: [],
     },
   };
