@@ -1,11 +1,12 @@
 import os from 'node:os';
-import si from 'systeminformation';
+import type si from 'systeminformation';
+import { systeminformation } from './systeminformation.js';
 import type { CpuStats } from '../types.js';
 import type { CollectorFactory, CollectorContext } from './context.js';
 import { poll, type Sampler } from './poll.js';
 import { round2 } from './round.js';
 import { busyPercent, parseProcStat, type ProcStat } from '../procfs/stat.js';
-import { parseCpuinfo, type CpuInfo } from '../procfs/cpuinfo.js';
+import { parseCpuMhz, parseCpuinfo, type CpuInfo } from '../procfs/cpuinfo.js';
 import { parseLoadavg } from '../procfs/loadavg.js';
 import { readText } from '../procfs/read.js';
 import { findCpuTemperatureFile, findFrequencyFiles, readAverageMhz, readTemperature } from '../procfs/cpu-sensors.js';
@@ -56,7 +57,7 @@ export function procfsCpuSampler(ctx: Pick<CollectorContext, 'procRoot' | 'sysRo
       // Without cpufreq (most VMs) the current speed is only in cpuinfo, which must be re-read.
       const frequency = frequencyFiles.length > 0
         ? readAverageMhz(frequencyFiles) ?? 0
-        : parseCpuinfo(readText(ctx.procRoot, 'cpuinfo')).mhz;
+        : parseCpuMhz(readText(ctx.procRoot, 'cpuinfo'));
       return {
         source: 'procfs',
         value: {
@@ -82,11 +83,13 @@ function systeminformationCpuSampler(): Sampler<CpuStats> {
   let cpu: si.Systeminformation.CpuData | undefined;
   return {
     async baseline() {
-      [cpu] = await Promise.all([si.cpu(), si.currentLoad()]);
+      const lib = await systeminformation();
+      [cpu] = await Promise.all([lib.cpu(), lib.currentLoad()]);
     },
     async sample() {
-      cpu ??= await si.cpu();
-      const [load, speed, temperature] = await Promise.all([si.currentLoad(), si.cpuCurrentSpeed(), si.cpuTemperature()]);
+      const lib = await systeminformation();
+      cpu ??= await lib.cpu();
+      const [load, speed, temperature] = await Promise.all([lib.currentLoad(), lib.cpuCurrentSpeed(), lib.cpuTemperature()]);
       const [one = 0, five = 0, fifteen = 0] = os.loadavg();
       return {
         source: 'systeminformation',

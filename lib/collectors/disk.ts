@@ -1,5 +1,6 @@
 import { statfs as statfsAsync } from 'node:fs/promises';
-import si from 'systeminformation';
+import type si from 'systeminformation';
+import { systeminformation } from './systeminformation.js';
 import type { DiskStats } from '../types.js';
 import type { CollectorFactory } from './context.js';
 import { poll, type Sampler } from './poll.js';
@@ -124,9 +125,16 @@ function procfsDiskSampler(
     // blocks === 0: a pseudo filesystem that slipped through the lists; df hides those too.
     return sizes && sizes.blocks > 0 ? diskStats(mount, sizes) : undefined;
   };
+  // The mount table rarely changes: it is parsed again only when its text does.
+  let mountinfo = '';
+  let mounts: MountInfo[] = [];
   return {
     async sample() {
-      const mounts = selectMounts(parseMountinfo(readText(procRoot, 'self/mountinfo')), options.includeNetworkFs);
+      const text = readText(procRoot, 'self/mountinfo');
+      if (text !== mountinfo) {
+        mounts = selectMounts(parseMountinfo(text), options.includeNetworkFs);
+        mountinfo = text;
+      }
       const disks = await Promise.all(mounts.map(measure));
       return { value: disks.filter((d): d is DiskStats => d !== undefined), source: 'procfs' };
     },
@@ -144,7 +152,7 @@ function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
 function systeminformationDiskSampler(includeNetworkFs: boolean): Sampler<DiskStats[]> {
   return {
     async sample() {
-      const sizes = await si.fsSize();
+      const sizes = await (await systeminformation()).fsSize();
       return {
         source: 'systeminformation',
         value: sizes

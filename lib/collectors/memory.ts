@@ -1,4 +1,5 @@
-import si from 'systeminformation';
+import type si from 'systeminformation';
+import { systeminformation } from './systeminformation.js';
 import type { MemoryStats } from '../types.js';
 import type { CollectorFactory } from './context.js';
 import { poll, type Sampler } from './poll.js';
@@ -23,7 +24,7 @@ export const memoryCollector: CollectorFactory<MemoryStats> = (ctx) =>
     (): Sampler<MemoryStats> => ({
       sample: ctx.platform === 'linux'
         ? () => ({ value: memoryFromMeminfo(parseMeminfo(readText(ctx.procRoot, 'meminfo'))), source: 'procfs' })
-        : async () => ({ value: memoryFromSysteminformation(await si.mem()), source: 'systeminformation' }),
+        : async () => ({ value: memoryFromSysteminformation(await (await systeminformation()).mem()), source: 'systeminformation' }),
     }),
     {
       intervalMs: ctx.intervalMs,

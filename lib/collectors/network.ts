@@ -1,4 +1,5 @@
-import si from 'systeminformation';
+import type si from 'systeminformation';
+import { systeminformation } from './systeminformation.js';
 import type { NetworkInterfaceStats, NetworkStats } from '../types.js';
 import type { CollectorContext, CollectorFactory } from './context.js';
 import { poll, type Sampler } from './poll.js';
@@ -37,7 +38,7 @@ const procfsCounters = (procRoot: string): ReadCounters => () => parseNetDev(rea
 
 /** systeminformation has no packet counts; they stay 0 on macOS and Windows. */
 const systeminformationCounters: ReadCounters = async () =>
-  (await si.networkStats('*')).map((n) => ({
+  (await (await systeminformation()).networkStats('*')).map((n) => ({
     name: n.iface,
     bytesRecv: n.rx_bytes,
     bytesSent: n.tx_bytes,

@@ -1,11 +1,12 @@
-import si from 'systeminformation';
+import type si from 'systeminformation';
+import { systeminformation } from './systeminformation.js';
 import type { ProcessStats } from '../types.js';
 import type { CollectorContext, CollectorFactory } from './context.js';
 import { poll, type Sampler } from './poll.js';
 import { COMMAND_LINE, type ProcessEntry } from './process-matcher.js';
 import { parsePidStat, type PidStat } from '../procfs/pid-stat.js';
 import { parseMeminfo } from '../procfs/meminfo.js';
-import { readText, tryReadDir, tryReadText } from '../procfs/read.js';
+import { readText, tryReadDir, tryReadFast } from '../procfs/read.js';
 import { round2 } from './round.js';
 
 export interface ProcessesOptions {
@@ -52,27 +53,44 @@ interface Identity {
   commandLine: string;
 }
 
+/** One process lifetime seen by this subscription: its static facts and its CPU ticks at the last reading. */
+interface Tracked {
+  starttime: number;
+  identity: Identity;
+  ticks: number;
+  /** The reading that last saw it; older ones have exited. */
+  seenIn: number;
+}
+
 interface Reading {
   stat: PidStat;
   identity: Identity;
+  /** Ticks at the previous reading; undefined for a process born since. */
+  ticksBefore: number | undefined;
 }
 
+/**
+ * One /proc/<pid>/stat read per process per sample; /proc/<pid>/cmdline only once per process
+ * lifetime (a pid reused by a new process is a new lifetime: its start time differs).
+ */
 export function procfsProcessSampler(
   ctx: Pick<CollectorContext, 'procRoot' | 'scheduler'>,
   options: ProcessesOptions = {},
 ): Sampler<ProcessStats[]> {
   const pageSize = options.pageSize ?? 4096;
   const exposeCommandLine = options.exposeCommandLine ?? false;
-  let identities = new Map<string, Identity>();
-  let previous: { at: number; ticks: Map<string, number> } | undefined;
+  const tracked = new Map<number, Tracked>();
+  let reading = 0;
+  let previousAt: number | undefined;
 
   const readAll = (): Reading[] => {
-    const next = new Map<string, Identity>();
+    const current = ++reading;
     const readings: Reading[] = [];
     for (const entry of tryReadDir(ctx.procRoot)) {
-      if (!/^\d+$/.test(entry)) continue;
+      const first = entry.charCodeAt(0);
+      if (first < 48 || first > 57) continue; // not a pid: self, net, meminfo, …
       // A process may exit between the directory listing and the read: it is simply left out.
-      const text = tryReadText(ctx.procRoot, entry, 'stat');
+      const text = tryReadFast(`${ctx.procRoot}/${entry}/stat`);
       if (text === undefined) continue;
       let stat: PidStat;
       try {
@@ -80,37 +98,37 @@ export function procfsProcessSampler(
       } catch {
         continue;
       }
-      const key = lifetimeKey(stat);
-      const identity = identities.get(key) ?? readIdentity(ctx.procRoot, stat);
-      next.set(key, identity);
-      readings.push({ stat, identity });
+      let known = tracked.get(stat.pid);
+      let ticksBefore: number | undefined;
+      if (known && known.starttime === stat.starttime) {
+        ticksBefore = known.ticks;
+      } else {
+        known = { starttime: stat.starttime, identity: readIdentity(ctx.procRoot, stat), ticks: 0, seenIn: current };
+        tracked.set(stat.pid, known);
+      }
+      known.ticks = stat.utime + stat.stime;
+      known.seenIn = current;
+      readings.push({ stat, identity: known.identity, ticksBefore });
     }
-    identities = next; // forgets processes that exited
+    for (const [pid, known] of tracked) if (known.seenIn !== current) tracked.delete(pid); // exited
     return readings;
-  };
-
-  const remember = (readings: Reading[]) => {
-    previous = {
-      at: ctx.scheduler.now(),
-      ticks: new Map(readings.map(({ stat }) => [lifetimeKey(stat), stat.utime + stat.stime])),
-    };
   };
 
   return {
     baseline() {
-      remember(readAll());
+      readAll();
+      previousAt = ctx.scheduler.now();
     },
     sample() {
       const readings = readAll();
-      const memTotal = parseMeminfo(readText(ctx.procRoot, 'meminfo')).get('MemTotal') ?? 0;
-      const seconds = previous ? (ctx.scheduler.now() - previous.at) / 1000 : 0;
-      const before = previous?.ticks;
-      remember(readings);
-      const processes = readings.map(({ stat, identity }): ProcessEntry => {
-        const ticks = stat.utime + stat.stime;
+      const memTotal = readMemTotal(ctx.procRoot);
+      const now = ctx.scheduler.now();
+      const seconds = previousAt !== undefined ? (now - previousAt) / 1000 : 0;
+      previousAt = now;
+      const processes = readings.map(({ stat, identity, ticksBefore }): ProcessEntry => {
         // A process born during the interval spent all its ticks in it.
-        const ticksBefore = before?.get(lifetimeKey(stat)) ?? 0;
-        const cpu = seconds > 0 ? Math.max(0, ((ticks - ticksBefore) / CLOCK_TICKS_PER_SECOND / seconds) * 100) : 0;
+        const ticks = stat.utime + stat.stime - (ticksBefore ?? 0);
+        const cpu = seconds > 0 ? Math.max(0, (ticks / CLOCK_TICKS_PER_SECOND / seconds) * 100) : 0;
         const rss = stat.rss * pageSize;
         const entry: ProcessEntry = {
           pid: stat.pid,
@@ -129,13 +147,16 @@ export function procfsProcessSampler(
   };
 }
 
-function lifetimeKey(stat: PidStat): string {
-  return `${stat.pid}:${stat.starttime}`;
+/** MemTotal in bytes: the first line of /proc/meminfo, so the rest is not parsed on every sample. */
+function readMemTotal(procRoot: string): number {
+  const text = readText(procRoot, 'meminfo');
+  const first = /^MemTotal:\s+(\d+)\s*kB/m.exec(text);
+  return first ? Number(first[1]) * 1024 : parseMeminfo(text).get('MemTotal') ?? 0;
 }
 
 /** Reads /proc/<pid>/cmdline (never environ). Kernel threads have an empty one. */
 function readIdentity(procRoot: string, stat: PidStat): Identity {
-  const raw = tryReadText(procRoot, String(stat.pid), 'cmdline') ?? '';
+  const raw = tryReadFast(`${procRoot}/${stat.pid}/cmdline`) ?? '';
   const args = raw.split('\0').filter((a) => a !== '');
   return { name: displayName(stat.comm, args[0]), commandLine: args.join(' ') };
 }
@@ -158,10 +179,10 @@ function sortByCpu<P extends ProcessStats>(processes: P[]): P[] {
 function systeminformationProcessSampler(platform: NodeJS.Platform, exposeCommandLine: boolean): Sampler<ProcessStats[]> {
   return {
     async baseline() {
-      await si.processes();
+      await (await systeminformation()).processes();
     },
     async sample() {
-      const { list } = await si.processes();
+      const { list } = await (await systeminformation()).processes();
       const processes = list.map((p): ProcessEntry => {
         const commandLine = [p.command, p.params].filter(Boolean).join(' ');
         const entry: ProcessEntry = {

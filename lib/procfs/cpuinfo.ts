@@ -46,3 +46,16 @@ function parseBlock(block: string): Map<string, string> {
   }
   return fields;
 }
+
+/** Average of the `cpu MHz` lines alone (0 when there are none): the per-sample re-read needs nothing else. */
+export function parseCpuMhz(text: string): number {
+  let sum = 0;
+  let count = 0;
+  for (const match of text.matchAll(/^cpu MHz\s*:\s*([\d.]+)/gm)) {
+    const mhz = Number(match[1]);
+    if (!Number.isFinite(mhz)) continue;
+    sum += mhz;
+    count++;
+  }
+  return count > 0 ? sum / count : 0;
+}

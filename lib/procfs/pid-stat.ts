@@ -20,13 +20,23 @@ export function parsePidStat(text: string): PidStat {
   const open = text.indexOf('(');
   const close = text.lastIndexOf(')');
   if (open < 0 || close < open) throw new Error('unreadable /proc/<pid>/stat');
-  const rest = text.slice(close + 2).trim().split(' ');
-  // rest[0] is field 3 (state); field N is rest[N - 3].
-  const field = (n: number) => Number(rest[n - 3]);
+  // Walk the space-separated fields after comm up to the last one used (24) instead of splitting
+  // all 52: this runs once per process per sample.
+  const values: number[] = [];
+  let state = '';
+  let at = close + 2;
+  for (let n = 3; n <= 24 && at <= text.length; n++) {
+    let end = text.indexOf(' ', at);
+    if (end < 0) end = text.length;
+    if (n === 3) state = text.slice(at, end).trim();
+    else if (n === 4 || n === 14 || n === 15 || n === 22 || n === 24) values[n] = Number(text.slice(at, end));
+    at = end + 1;
+  }
+  const field = (n: number) => values[n] ?? Number.NaN;
   return {
     pid: Number(text.slice(0, open).trim()),
     comm: text.slice(open + 1, close),
-    state: rest[0] ?? '',
+    state,
     ppid: field(4),
     utime: field(14),
     stime: field(15),

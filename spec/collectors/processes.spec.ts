@@ -133,18 +133,19 @@ function clock(times: number[]) {
   return { now: () => times[Math.min(i++, times.length - 1)]!, schedule: asyncScheduler.schedule.bind(asyncScheduler) };
 }
 
+/** Records every file the collector opens (its reads go through fs.openSync). */
 function spyOnReads() {
-  const original = fs.readFileSync;
+  const original = fs.openSync;
   const paths: string[] = [];
-  fs.readFileSync = ((path: fs.PathOrFileDescriptor, ...rest: unknown[]) => {
+  fs.openSync = ((path: fs.PathLike, ...rest: unknown[]) => {
     paths.push(String(path));
-    return (original as (...args: unknown[]) => unknown)(path, ...rest);
-  }) as typeof fs.readFileSync;
+    return (original as (...args: unknown[]) => number)(path, ...rest);
+  }) as typeof fs.openSync;
   syncBuiltinESMExports();
   return {
     paths,
     restore() {
-      fs.readFileSync = original;
+      fs.openSync = original;
       syncBuiltinESMExports();
     },
   };

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { parseCpuinfo } from '../../lib/procfs/cpuinfo.js';
+import { parseCpuMhz, parseCpuinfo } from '../../lib/procfs/cpuinfo.js';
 import { DEBIAN, HANDMADE, fixture } from '../fixtures/proc/trees.js';
 
 test('a captured 2-vCPU VM: model, cores, MHz', () => {
@@ -24,6 +24,14 @@ test('ARM: no core ids, no MHz, the board model in a trailing block', () => {
   const text = 'processor\t: 0\nBogoMIPS\t: 108.00\nCPU part\t: 0xd08\n\nprocessor\t: 1\nBogoMIPS\t: 108.00\n\n'
     + 'Hardware\t: BCM2835\nModel\t\t: Raspberry Pi 4 Model B Rev 1.4\n';
   assert.equal(parseCpuinfo(text), { model: 'Raspberry Pi 4 Model B Rev 1.4', logicalCores: 2, physicalCores: 2, mhz: 0 });
+});
+
+test('the per-sample MHz re-read agrees with the full parse on captured and hand-made files, 0 on ARM', () => {
+  for (const text of [fixture(DEBIAN, 'proc/cpuinfo'), fixture(HANDMADE, 'proc/cpuinfo')]) {
+    assert.is(parseCpuMhz(text), parseCpuinfo(text).mhz);
+  }
+  assert.is(parseCpuMhz(fixture(HANDMADE, 'proc/cpuinfo')), 2250);
+  assert.is(parseCpuMhz('processor\t: 0\nBogoMIPS\t: 108.00\n'), 0);
 });
 
 test.run();

@@ -2,7 +2,8 @@
 // slow cadence (it spawns lspci / system_profiler / PowerShell), so the widget shows the real GPU's
 // name with null readings instead of nothing, or the original's invented all-zero "Integrated GPU".
 import { map, type Observable } from 'rxjs';
-import si from 'systeminformation';
+import type si from 'systeminformation';
+import { systeminformation } from '../systeminformation.js';
 import type { GpuStats, GpuVendor } from '../../types.js';
 import type { CollectorContext } from '../context.js';
 import { poll } from '../poll.js';
@@ -67,7 +68,7 @@ export interface FallbackOptions {
 }
 
 export function fallbackGpu(ctx: CollectorContext, options: FallbackOptions = {}): Observable<Sample<GpuStats[]>> {
-  const graphics = options.graphics ?? (() => si.graphics());
+  const graphics = options.graphics ?? (async () => (await systeminformation()).graphics());
   const polled = poll(() => ({
     async sample() {
       const { controllers } = await graphics();
