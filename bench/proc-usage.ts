@@ -56,3 +56,40 @@ export function median(values: number[]): number {
   const mid = Math.floor(s.length / 2);
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
+
+/** Every live descendant of a process (children, grandchildren, …). */
+export function descendants(pid: number): number[] {
+  const all: number[] = [];
+  const walk = (p: number) => {
+    let children: number[] = [];
+    try {
+      children = liveChildren(p);
+    } catch {
+      return; // gone
+    }
+    for (const c of children) {
+      all.push(c);
+      walk(c);
+    }
+  };
+  walk(pid);
+  return all;
+}
+
+/** Open file descriptors of a process. */
+export function fdCount(pid: number): number {
+  try {
+    return readdirSync(`/proc/${pid}/fd`).length;
+  } catch {
+    return 0;
+  }
+}
+
+/** Processes on the machine now (numeric entries of /proc). */
+export function processCount(): number {
+  return readdirSync('/proc').filter((e) => /^\d+$/.test(e)).length;
+}
+
+export function minMax(values: number[]): [number, number] {
+  return [Math.min(...values), Math.max(...values)];
+}

@@ -1,151 +1,87 @@
-// npm run bench: the cost of the service's collection beside a plain systeminformation loop,
-// measured in one run on this machine (compare the ratio, not absolute figures), then the
-// WebSocket fan-out case. Everything is bounded in time and stops by itself.
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { forksSinceBoot, median, rssBytes, treeCpuSeconds } from './proc-usage.js';
+// npm run bench [-- --quick] [-- --soak] [-- --only=steady,scale,gpu,rest,fanout,soak]
+//
+// Every scenario runs on a fixed time budget and stops by itself; everything talks to 127.0.0.1 only.
+// The systems compared (widgets-service, node_exporter, Glances, a plain systeminformation loop, a
+// bare node) are measured in the same run, at the same time, so a shared machine's noise falls on all
+// of them alike: compare within one run. Prints one Markdown table and writes bench/results/
+// (JSON, the table, and an SVG chart of steady-state CPU and RSS per system).
+//
+//   full   ≈ 15 min: steady 3 × 60 s, scaling 3 × 30 s, GPU 70 s, REST 4 × 30 s, fan-out 3 runs × 3 × 8 s
+//   --quick ≈ 5 min: one run of each, shorter windows
+//   --soak  adds the 10-minute soak (BENCH_SOAK_SECONDS to change it)
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { runFanout } from './fanout.js';
+import { runGpu } from './gpu.js';
+import { chart, table, type BenchResults } from './report.js';
+import { runRest } from './rest.js';
+import { runScale } from './scale.js';
+import { runSoak } from './soak.js';
+import { runSteady } from './steady.js';
+import { ensureTools, root } from './systems.js';
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
-const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const SCENARIOS = ['steady', 'scale', 'gpu', 'rest', 'fanout', 'soak'] as const;
+type Scenario = (typeof SCENARIOS)[number];
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick') || process.env.BENCH_QUICK === '1';
+const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',') as Scenario[] | undefined;
+const wanted = new Set<Scenario>(only ?? SCENARIOS.filter((s) => s !== 'soak' || args.includes('--soak')));
 const INTERVAL_MS = 2000;
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-interface Result { cpuPercent: number; rssMiB: number; spawnsPerSample: number; machineForksPerSample: number; samples: number }
-
-async function measure(script: string, env: NodeJS.ProcessEnv = {}): Promise<Result> {
-  const child = spawn(process.execPath, ['--import', join(root, 'bench', 'workloads', 'count-spawns.mjs'), join(root, 'bench', 'workloads', script)], {
-    env: { ...process.env, BENCH_INTERVAL_MS: String(INTERVAL_MS), ...env }, stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const pid = child.pid!;
-  let samples = 0;
-  let spawns = 0;
-  let ready!: () => void;
-  const isReady = new Promise<void>((r) => (ready = r));
-  child.stdout.on('data', (chunk: Buffer) => {
-    for (const line of chunk.toString().split('\n')) {
-      const [kind, count] = line.split(' ');
-      if (kind === 'ready') ready();
-      if (kind === 'sample') samples++;
-      if (count !== undefined) spawns = Number(count);
-    }
-  });
-  await isReady;
-  // Skip the first two ticks: start-up (module loading, static facts) is not steady state.
-  await sleep(INTERVAL_MS * 2);
-  const cpu0 = treeCpuSeconds(pid);
-  const forks0 = forksSinceBoot();
-  const samples0 = samples;
-  const spawns0 = spawns;
-  const rss: number[] = [];
-  const t0 = performance.now();
-  while (performance.now() - t0 < SECONDS * 1000) {
-    await sleep(500);
-    rss.push(rssBytes(pid));
-  }
-  const elapsed = (performance.now() - t0) / 1000;
-  const cpu = treeCpuSeconds(pid) - cpu0;
-  const forks = forksSinceBoot() - forks0;
-  const taken = samples - samples0;
-  child.kill('SIGKILL');
-  return {
-    cpuPercent: (cpu / elapsed) * 100,
-    rssMiB: median(rss) / 2 ** 20,
-    spawnsPerSample: (spawns - spawns0) / Math.max(taken, 1),
-    machineForksPerSample: forks / Math.max(taken, 1),
-    samples: taken,
-  };
-}
-
-async function idleForks(): Promise<number> {
-  const f0 = forksSinceBoot();
-  await sleep(SECONDS * 1000);
-  return forksSinceBoot() - f0;
-}
-
-/**
- * The NVIDIA collector with the nvidia-smi stand-in (a Node script replaying an H100 capture):
- * one long-lived loop-mode child against one spawn per tick (the stand-in refusing loop mode).
- * The stand-in costs more per spawn than the real tool, so the ratio is an upper bound.
- */
-async function gpuLoopVersusTick() {
-  const dir = mkdtempSync(join(tmpdir(), 'bench-gpu-'));
-  symlinkSync(join(root, 'spec', 'tools', 'fake-nvidia-smi'), join(dir, 'nvidia-smi'));
-  const env = {
-    PATH: `${dir}:${process.env.PATH ?? ''}`,
-    FAKE_NVIDIA_SMI_CSV: join(root, 'spec', 'fixtures', 'gpu', 'nvidia-smi', 'query-gpu-all-fields-h100-590.48.01-load.csv'),
-  };
-  const loop: Result[] = [];
-  const tick: Result[] = [];
-  try {
-    for (let i = 0; i < RUNS; i++) {
-      loop.push(await measure('gpu-stream.mjs', env));
-      tick.push(await measure('gpu-stream.mjs', { ...env, FAKE_NVIDIA_SMI_NO_LOOP: '1' }));
-    }
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-  const rows = [summarize('GPU: nvidia-smi loop mode (stand-in)', loop), summarize('GPU: one nvidia-smi per tick (stand-in)', tick)];
-  console.table(rows.map((r) => ({
-    workload: r.name, 'CPU % of one core (median)': r.cpuPercent.toFixed(2), 'spawns / sample': r.spawnsPerSample.toFixed(2), samples: r.samplesPerRun,
-  })));
-  return rows;
-}
-
-function sleep(ms: number) {
-  return new Promise((r) => setTimeout(r, ms));
-}
-
-function summarize(name: string, runs: Result[]) {
-  return {
-    name,
-    cpuPercent: median(runs.map((r) => r.cpuPercent)),
-    cpuPercentRuns: runs.map((r) => +r.cpuPercent.toFixed(3)),
-    rssMiB: median(runs.map((r) => r.rssMiB)),
-    spawnsPerSample: median(runs.map((r) => r.spawnsPerSample)),
-    machineForksPerSample: median(runs.map((r) => r.machineForksPerSample)),
-    samplesPerRun: median(runs.map((r) => r.samples)),
-  };
-}
+const budget = quick
+  ? { runs: 1, steadyS: 20, scaleS: 12, gpuS: 12, appsS: 20, restS: 10, fanoutRuns: 1, fanoutS: 6, warmupMs: 5000 }
+  : { runs: 3, steadyS: 60, scaleS: 30, gpuS: 30, appsS: 40, restS: 30, fanoutRuns: 3, fanoutS: 8, warmupMs: 6000 };
 
 async function main() {
-  if (process.platform !== 'linux') throw new Error('the collection benchmark reads /proc and runs on Linux only');
-  console.log(`collection cost: ${RUNS} runs × ${SECONDS} s each, interval ${INTERVAL_MS} ms`);
-  const noise = await idleForks();
-  console.log(`machine background: ${noise} forks in ${SECONDS} s with nothing running`);
-  const service: Result[] = [];
-  const plain: Result[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    service.push(await measure('service-stream.mjs'));
-    plain.push(await measure('si-loop.mjs'));
-    console.log(`run ${i + 1}: service ${service[i]!.cpuPercent.toFixed(2)}% cpu, ${service[i]!.spawnsPerSample.toFixed(1)} spawns/sample; ` +
-      `systeminformation ${plain[i]!.cpuPercent.toFixed(2)}% cpu, ${plain[i]!.spawnsPerSample.toFixed(1)} spawns/sample`);
-  }
-  const rows = [summarize('widgets-service stream', service), summarize('plain systeminformation loop', plain)];
-  console.table(rows.map((r) => ({
-    workload: r.name, 'CPU % of one core (median)': r.cpuPercent.toFixed(2), 'RSS MiB': r.rssMiB.toFixed(1),
-    'spawns / sample': r.spawnsPerSample.toFixed(1), 'machine forks / sample': r.machineForksPerSample.toFixed(1), samples: r.samplesPerRun,
-  })));
-  const ratio = rows[1]!.cpuPercent / Math.max(rows[0]!.cpuPercent, 1e-6);
-  console.log(`systeminformation loop / service CPU ratio: ${ratio.toFixed(1)}x (background forks per ${SECONDS}s: ${noise})`);
-  const report: Record<string, unknown> = { machine: `${process.platform} ${process.arch}, node ${process.version}`, collection: rows, ratio, backgroundForks: noise };
-  if (process.env.BENCH_SKIP_GPU !== '1') report.gpu = await gpuLoopVersusTick();
-  if (process.env.BENCH_SKIP_FANOUT !== '1') {
-    try {
-      const { runFanout } = await import('./fanout.js') as { runFanout?: () => Promise<unknown> };
-      if (runFanout) report.fanout = await runFanout();
-    } catch (error) {
-      console.log(`fan-out benchmark unavailable: ${(error as Error).message}`);
-    }
-  }
-  mkdirSync(join(root, '.bench'), { recursive: true });
-  writeFileSync(join(root, '.bench', 'report.json'), JSON.stringify(report, null, 2));
-  console.log('written .bench/report.json');
+  if (process.platform !== 'linux') throw new Error('the benchmark reads /proc and runs on Linux only');
+  for (const s of wanted) if (!SCENARIOS.includes(s)) throw new Error(`unknown scenario ${s}; known: ${SCENARIOS.join(', ')}`);
+  ensureTools();
+  const t0 = Date.now();
+  const results: BenchResults = {
+    startedAt: new Date().toISOString(),
+    mode: `${quick ? 'quick' : 'full'}: ${[...wanted].join(', ')}`,
+    machine: {
+      cpu: os.cpus()[0]?.model ?? 'unknown cpu',
+      cores: os.cpus().length,
+      memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+      kernel: os.release(),
+      node: process.version,
+      loadAverageAtStart: os.loadavg().map((l) => +l.toFixed(2)),
+    },
+  };
+  console.log(`bench (${results.mode}) on ${results.machine.cpu}, ${results.machine.cores} cores, load average ${results.machine.loadAverageAtStart.join(' ')}`);
+  // The steady-state window is a whole minute in the full run: the GPU fallback (no GPU tool here)
+  // reads graphics() once a minute, and a shorter window would miss or double-count it.
+  if (wanted.has('steady')) results.steady = await runSteady({ runs: budget.runs, seconds: budget.steadyS, intervalMs: INTERVAL_MS, warmupMs: budget.warmupMs });
+  if (wanted.has('scale')) results.scale = await runScale({ sizes: [100, 1000, 3000], seconds: budget.scaleS, intervalMs: INTERVAL_MS, warmupMs: budget.warmupMs });
+  if (wanted.has('gpu')) results.gpu = await runGpu({ seconds: budget.gpuS, appsSeconds: budget.appsS, intervalMs: INTERVAL_MS, warmupMs: budget.warmupMs });
+  if (wanted.has('rest')) results.rest = await runRest({ seconds: budget.restS, intervalMs: INTERVAL_MS });
+  if (wanted.has('fanout')) results.fanout = await runFanout({ clients: [1, 100, 1000], runs: budget.fanoutRuns, seconds: budget.fanoutS, intervalMs: INTERVAL_MS, write: false });
+  if (wanted.has('soak')) results.soak = await runSoak({ seconds: Number(process.env.BENCH_SOAK_SECONDS ?? 600), intervalMs: 250, snapshotEveryS: 60 });
+  results.durationSeconds = Math.round((Date.now() - t0) / 1000);
+  results.machine.loadAverageAtEnd = os.loadavg().map((l) => +l.toFixed(2));
+
+  const md = table(results);
+  const dir = join(root, 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  const stamp = results.startedAt.replace(/[:.]/g, '-');
+  writeFileSync(join(dir, `${stamp}.json`), JSON.stringify(results, null, 2));
+  writeFileSync(join(dir, 'latest.json'), JSON.stringify(results, null, 2));
+  writeFileSync(join(dir, 'table.md'), md + '\n');
+  const svg = chart(results);
+  if (svg) writeFileSync(join(dir, 'chart.svg'), svg);
+  console.log(`\n${md}\n`);
+  console.log(`${results.machine.cpu}, ${results.machine.cores} cores, ${results.machine.memoryGiB} GiB, Linux ${results.machine.kernel}, node ${results.machine.node}; ` +
+    `load average ${results.machine.loadAverageAtStart.join(' ')} at start, ${results.machine.loadAverageAtEnd.join(' ')} at end; ${results.durationSeconds} s`);
+  console.log(`written bench/results/${stamp}.json, latest.json, table.md${svg ? ', chart.svg' : ''}`);
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

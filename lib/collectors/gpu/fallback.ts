@@ -1,7 +1,8 @@
 // When neither nvidia-smi nor an AMD tool or driver is there: systeminformation's graphics(), on a
 // slow cadence (it spawns lspci / system_profiler / PowerShell), so the widget shows the real GPU's
 // name with null readings instead of nothing, or the original's invented all-zero "Integrated GPU".
-import { map, type Observable } from 'rxjs';
+import { map, of, type Observable } from 'rxjs';
+import { mayHaveGpu } from '../../procfs/pci.js';
 import type si from 'systeminformation';
 import { systeminformation } from '../systeminformation.js';
 import type { GpuStats, GpuVendor } from '../../types.js';
@@ -68,6 +69,11 @@ export interface FallbackOptions {
 }
 
 export function fallbackGpu(ctx: CollectorContext, options: FallbackOptions = {}): Observable<Sample<GpuStats[]>> {
+  // On Linux graphics() lists what lspci finds (PCI display controllers) and a Raspberry Pi's GPU.
+  // Where sysfs shows neither there is nothing to find: no module load, no 11 processes a minute.
+  if (ctx.platform === 'linux' && !options.graphics && mayHaveGpu(ctx.sysRoot, ctx.procRoot) === false) {
+    return of({ value: [], ok: true, source: 'sysfs (no display controller)', at: Date.now() });
+  }
   const graphics = options.graphics ?? (async () => (await systeminformation()).graphics());
   const polled = poll(() => ({
     async sample() {

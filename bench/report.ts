@@ -1,0 +1,127 @@
+// The one table (Markdown, so it pastes into the README) and the SVG chart of the steady state.
+import type { FanoutReport } from './fanout.js';
+import type { GpuCase } from './gpu.js';
+import type { Window } from './measure.js';
+import { median } from './proc-usage.js';
+import type { RestCase } from './rest.js';
+import type { ScalePoint } from './scale.js';
+import type { SoakResult } from './soak.js';
+import type { SteadyResult } from './steady.js';
+import { SYSTEMS } from './systems.js';
+
+export interface BenchResults {
+  startedAt: string;
+  machine: { cpu: string; cores: number; memoryGiB: number; kernel: string; node: string; loadAverageAtStart: number[]; loadAverageAtEnd?: number[] };
+  mode: string;
+  durationSeconds?: number;
+  steady?: SteadyResult;
+  scale?: ScalePoint[];
+  gpu?: GpuCase[];
+  rest?: RestCase[];
+  fanout?: FanoutReport;
+  soak?: SoakResult;
+}
+
+const OURS = 'widgets-service';
+const f2 = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : '–');
+const f1 = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : '–');
+
+/** "median (min–max)" over runs. */
+function spread(values: number[], fmt = f2): string {
+  if (values.length === 0) return '–';
+  if (values.length === 1) return fmt(values[0]!);
+  return `${fmt(median(values))} (${fmt(Math.min(...values))}–${fmt(Math.max(...values))})`;
+}
+
+export function steadySummary(steady: SteadyResult): Record<string, { cpu: number; rss: number; rssEnd: number }> {
+  const out: Record<string, { cpu: number; rss: number; rssEnd: number }> = {};
+  for (const [name, windows] of Object.entries(steady.systems)) {
+    out[name] = {
+      cpu: median(windows.map((w) => w.cpuPercent)),
+      rss: median(windows.map((w) => w.rssMiB)),
+      rssEnd: median(windows.map((w) => w.rssEndMiB)),
+    };
+  }
+  return out;
+}
+
+export function table(r: BenchResults): string {
+  const columns = [...SYSTEMS];
+  const rows: string[][] = [];
+  const row = (label: string, cells: Partial<Record<string, string>>) => rows.push([label, ...columns.map((c) => cells[c] ?? '–')]);
+  if (r.steady) {
+    const s = r.steady.systems;
+    const each = (pick: (w: Window) => number, fmt = f2) =>
+      Object.fromEntries(columns.filter((c) => s[c]).map((c) => [c, spread(s[c]!.map(pick), fmt)]));
+    row(`Steady, 1 reader every ${r.steady.intervalMs / 1000} s: CPU % of one core, own + children (median, min–max of ${r.steady.runs} × ${r.steady.seconds} s)`, each((w) => w.cpuPercent));
+    row('Steady: RSS MiB (median)', each((w) => w.rssMiB, f1));
+    const idle = s[`${OURS}, no client`];
+    if (idle) row('Idle, no reader: CPU % / RSS MiB', { [OURS]: `${spread(idle.map((w) => w.cpuPercent))} / ${f1(median(idle.map((w) => w.rssMiB)))}` });
+  }
+  for (const p of r.scale ?? []) {
+    const cells: Record<string, string> = {};
+    for (const [name, w] of Object.entries(p.systems)) cells[name] = `${f2(w.cpuPercent)} %`;
+    cells[OURS] = `${cells[OURS] ?? '–'}; collector ${f2(p.collectorMsPerSample)} ms/sample, ${f2(p.statReadsPerProcess)} stat reads/process, ${p.cmdlineReadsPerSample} cmdline reads`;
+    row(`+${p.extra.toLocaleString('en')} sleeping processes (${p.processes.toLocaleString('en')} in all): CPU %`, cells);
+  }
+  for (const g of r.gpu ?? []) {
+    row(`GPU stand-in: ${g.name}: CPU % / spawns per sample / RSS MiB incl. children`, { [OURS]: `${f2(g.cpuPercent)} % / ${f2(g.spawnsPerSample)} / ${f1(g.treeRssMiB)}` });
+  }
+  for (const c of r.rest ?? []) {
+    row(`REST /api/stats, wrk ${c.name}: req/s, p50 / p99 ms`, { [OURS]: `${Math.round(c.requestsPerSec).toLocaleString('en')} req/s, ${f2(c.p50Ms)} / ${f2(c.p99Ms)} ms${c.non2xx || c.errors ? ` (${c.non2xx} non-2xx, ${c.errors} errors)` : ''}` });
+  }
+  for (const c of r.fanout?.cases ?? []) {
+    row(`WebSocket fan-out, ${c.clients.toLocaleString('en')} client(s): CPU % / RSS MiB / msg per client per s`, { [OURS]: `${f2(c.cpuPercent)} % / ${f1(c.rssMiB)} / ${f2(c.messagesPerClientPerSec)}` });
+  }
+  if (r.soak) {
+    const a = r.soak.snapshots[0]!;
+    const b = r.soak.snapshots.at(-1)!;
+    row(`Soak ${Math.round(r.soak.seconds / 60)} min at ${r.soak.intervalMs} ms, ${b.connectionsServed} connections: RSS, heap after GC, handles, fds, children (start → end)`, {
+      [OURS]: `${f1(a.rssMiB)} → ${f1(b.rssMiB)} MiB, ${f2(a.heapAfterGcMiB)} → ${f2(b.heapAfterGcMiB)} MiB, ${a.activeHandles} → ${b.activeHandles}, ${a.fds} → ${b.fds}, ${a.children} → ${b.children}`,
+    });
+    row('Soak: heap after GC per connection served, 1st half / 2nd half (bytes)', {
+      [OURS]: `${Math.round(r.soak.heapBytesPerConnectionFirstHalf)} / ${Math.round(r.soak.heapBytesPerConnectionSecondHalf)}`,
+    });
+  }
+  const header = ['', ...columns];
+  const escape = (cell: string) => cell.replace(/\|/g, '\\|');
+  return [header, header.map(() => '---'), ...rows].map((cells) => `| ${cells.map(escape).join(' | ')} |`).join('\n');
+}
+
+/** Two bar charts side by side: steady-state CPU % and RSS MiB per system. */
+export function chart(r: BenchResults): string {
+  if (!r.steady) return '';
+  const summary = steadySummary(r.steady);
+  const names = [...SYSTEMS, `${OURS}, no client`].filter((n) => summary[n]);
+  const rowH = 26;
+  const top = 46;
+  const labelW = 190;
+  const barW = 230;
+  const panelW = labelW + barW + 70;
+  const height = top + names.length * rowH + 34;
+  const panel = (x0: number, title: string, value: (n: string) => number, unit: string) => {
+    const max = Math.max(...names.map(value), 1e-9);
+    const parts = [`<text x="${x0}" y="28" font-weight="bold">${title}</text>`];
+    names.forEach((n, i) => {
+      const y = top + i * rowH;
+      const w = Math.max(1, (value(n) / max) * barW);
+      const fill = n.startsWith(OURS) ? '#2b7bb9' : '#9aa5b1';
+      parts.push(`<text x="${x0 + labelW - 6}" y="${y + 15}" text-anchor="end">${n}</text>`);
+      parts.push(`<rect x="${x0 + labelW}" y="${y + 3}" width="${w.toFixed(1)}" height="${rowH - 8}" fill="${fill}"/>`);
+      parts.push(`<text x="${x0 + labelW + w + 5}" y="${y + 15}">${value(n).toFixed(unit === '%' ? 2 : 1)} ${unit}</text>`);
+    });
+    return parts.join('\n');
+  };
+  const note = `${r.steady.runs} × ${r.steady.seconds} s, read every ${r.steady.intervalMs / 1000} s, medians; ${r.machine.cpu}, ${r.machine.cores} cores, node ${r.machine.node}, ${r.startedAt.slice(0, 10)}`;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${panelW * 2}" height="${height}" font-family="sans-serif" font-size="12">
+<rect width="100%" height="100%" fill="white"/>
+${panel(0, 'CPU, % of one core (own + children)', (n) => summary[n]!.cpu, '%')}
+${panel(panelW, 'Resident memory (RSS)', (n) => summary[n]!.rss, 'MiB')}
+<text x="8" y="${height - 10}" fill="#555" font-size="11">${escapeXml(note)}</text>
+</svg>
+`;
+}
+
+function escapeXml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
