@@ -47,8 +47,21 @@ export interface ProcessMatcherOptions {
 export function createProcessMatcher(options: ProcessMatcherOptions = {}): ProcessMatcher {
   const extra = (options.extra ?? []).map(toRegExp);
   const patterns = options.replaceDefaults ? extra : [...DEFAULT_AI_PATTERNS, ...extra];
-  return (name, commandLine) =>
+  const matches = (name: string, commandLine?: string) =>
     patterns.some((p) => test(p, name) || (commandLine !== undefined && commandLine !== '' && test(p, commandLine)));
+  // Every process is matched on every sample, and the answer only changes with the process: ~26
+  // regular expressions × 2 texts × every process was the largest cost of a steady sample.
+  const known = new Map<string, boolean>();
+  return (name, commandLine) => {
+    const key = commandLine ? `${name}\0${commandLine}` : name;
+    let answer = known.get(key);
+    if (answer === undefined) {
+      answer = matches(name, commandLine);
+      if (known.size >= 4096) known.clear(); // bounded: forget everything rather than grow with pid churn
+      known.set(key, answer);
+    }
+    return answer;
+  };
 }
 
 export const DEFAULT_PROCESS_MATCHER: ProcessMatcher = createProcessMatcher();
