@@ -82,7 +82,8 @@ export async function startService(options: ServiceOptions): Promise<Running & {
   const cli = join(root, 'dist', 'lib', 'cli.js');
   if (!existsSync(cli)) throw new Error('dist/lib/cli.js is missing: run `npm run build` (npm run bench does)');
   const port = await freePort();
-  const child = spawn(process.execPath, [cli, '--port', String(port), '--interval', `${options.intervalMs}ms`, '-q', ...(options.args ?? [])], {
+  const nodeArgs = process.env.BENCH_SERVICE_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeArgs, cli, '--port', String(port), '--interval', `${options.intervalMs}ms`, '-q', ...(options.args ?? [])], {
     cwd: root, env: { ...process.env, ...options.env }, stdio: ['ignore', 'ignore', 'inherit'],
   });
   await waitForHttp(`http://127.0.0.1:${port}/api/health`, child);

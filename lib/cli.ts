@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-import './lean-v8.js'; // first: before the rest of the service is compiled
 import { oneLine } from './collectors/sample.js';
 import { parseCli, UsageError, USAGE } from './cli-args.js';
 import { watchParent } from './lifecycle/parent-watch.js';
