@@ -44,21 +44,30 @@ export interface ProcessMatcherOptions {
   replaceDefaults?: boolean;
 }
 
+/** Answers kept per generation of the matcher's memory (two generations at most). */
+const MATCHER_GENERATION = 2048;
+
 export function createProcessMatcher(options: ProcessMatcherOptions = {}): ProcessMatcher {
   const extra = (options.extra ?? []).map(toRegExp);
   const patterns = options.replaceDefaults ? extra : [...DEFAULT_AI_PATTERNS, ...extra];
   const matches = (name: string, commandLine?: string) =>
     patterns.some((p) => test(p, name) || (commandLine !== undefined && commandLine !== '' && test(p, commandLine)));
   // Every process is matched on every sample, and the answer only changes with the process: ~26
-  // regular expressions × 2 texts × every process was the largest cost of a steady sample.
-  const known = new Map<string, boolean>();
+  // regular expressions × 2 texts × every process was the largest cost of a steady sample. Two
+  // generations keep it bounded: answers used since the last rotation survive it, those of exited
+  // processes are dropped by the second.
+  let current = new Map<string, boolean>();
+  let previous = new Map<string, boolean>();
   return (name, commandLine) => {
     const key = commandLine ? `${name}\0${commandLine}` : name;
-    let answer = known.get(key);
+    let answer = current.get(key);
     if (answer === undefined) {
-      answer = matches(name, commandLine);
-      if (known.size >= 4096) known.clear(); // bounded: forget everything rather than grow with pid churn
-      known.set(key, answer);
+      answer = previous.get(key) ?? matches(name, commandLine);
+      if (current.size >= MATCHER_GENERATION) {
+        previous = current;
+        current = new Map();
+      }
+      current.set(key, answer);
     }
     return answer;
   };

@@ -84,4 +84,14 @@ test('the hidden command line never reaches JSON', () => {
   assert.not.match(json, /command/);
 });
 
+test('answers stay right for many more processes than the matcher remembers, asked again and again', () => {
+  const matcher = createProcessMatcher();
+  const names = Array.from({ length: 6000 }, (_, i) => (i % 3 === 0 ? [`python3`, `python3 job${i}.py`] : [`worker${i}`, `/usr/bin/worker${i} --node_modules`]));
+  for (let round = 0; round < 3; round++) {
+    for (const [i, [name, commandLine]] of names.entries()) assert.is(matcher(name!, commandLine), i % 3 === 0);
+  }
+  assert.is(matcher('ollama', 'ollama serve'), true);
+  assert.is(matcher('bash', ''), false);
+});
+
 test.run();
