@@ -100,15 +100,21 @@ export function chart(r: BenchResults): string {
   const panelW = labelW + barW + 70;
   const height = top + names.length * rowH + 34;
   const panel = (x0: number, title: string, value: (n: string) => number, unit: string) => {
-    const max = Math.max(...names.map(value), 1e-9);
+    // One system far above the rest (the systeminformation loop's CPU) would flatten every other bar:
+    // its bar is cut (marked with a gap) and the scale follows the others.
+    const sorted = names.map(value).sort((a, b) => b - a);
+    const cut = sorted.length > 1 && sorted[0]! > 5 * sorted[1]! ? sorted[1]! * 1.6 : undefined;
+    const max = Math.max(cut ?? sorted[0] ?? 0, 1e-9);
     const parts = [`<text x="${x0}" y="28" font-weight="bold">${title}</text>`];
     names.forEach((n, i) => {
       const y = top + i * rowH;
-      const w = Math.max(1, (value(n) / max) * barW);
+      const clipped = value(n) > max;
+      const w = clipped ? barW : Math.max(1, (value(n) / max) * barW);
       const fill = n.startsWith(OURS) ? '#2b7bb9' : '#9aa5b1';
       parts.push(`<text x="${x0 + labelW - 6}" y="${y + 15}" text-anchor="end">${n}</text>`);
       parts.push(`<rect x="${x0 + labelW}" y="${y + 3}" width="${w.toFixed(1)}" height="${rowH - 8}" fill="${fill}"/>`);
-      parts.push(`<text x="${x0 + labelW + w + 5}" y="${y + 15}">${value(n).toFixed(unit === '%' ? 2 : 1)} ${unit}</text>`);
+      if (clipped) parts.push(`<rect x="${x0 + labelW + barW * 0.8}" y="${y + 1}" width="6" height="${rowH - 4}" fill="white" transform="skewX(-15)" transform-origin="${x0 + labelW + barW * 0.8} ${y + 13}"/>`);
+      parts.push(`<text x="${(x0 + labelW + w + 5).toFixed(1)}" y="${y + 15}">${value(n).toFixed(unit === '%' ? 2 : 1)} ${unit}</text>`);
     });
     return parts.join('\n');
   };
