@@ -119,10 +119,10 @@ export function chart(r: BenchResults): string {
     return parts.join('\n');
   };
   const note = `${r.steady.runs} × ${r.steady.seconds} s, read every ${r.steady.intervalMs / 1000} s, medians; ${r.machine.cpu}, ${r.machine.cores} cores, node ${r.machine.node}, ${r.startedAt.slice(0, 10)}`;
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${panelW * 2}" height="${height}" font-family="sans-serif" font-size="12">
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${panelW * 2 + 16}" height="${height}" font-family="sans-serif" font-size="12">
 <rect width="100%" height="100%" fill="white"/>
-${panel(0, 'CPU, % of one core (own + children)', (n) => summary[n]!.cpu, '%')}
-${panel(panelW, 'Resident memory (RSS)', (n) => summary[n]!.rss, 'MiB')}
+${panel(8, 'CPU, % of one core (own + children)', (n) => summary[n]!.cpu, '%')}
+${panel(panelW + 8, 'Resident memory (RSS)', (n) => summary[n]!.rss, 'MiB')}
 <text x="8" y="${height - 10}" fill="#555" font-size="11">${escapeXml(note)}</text>
 </svg>
 `;
