@@ -6,7 +6,7 @@
 // of them alike: compare within one run. Prints one Markdown table and writes bench/results/
 // (JSON, the table, and an SVG chart of steady-state CPU and RSS per system).
 //
-//   full   ≈ 15 min: steady 3 × 60 s, scaling 3 × 30 s, GPU 70 s, REST 4 × 30 s, fan-out 3 runs × 3 × 8 s
+//   full   ≈ 13 min: steady 3 × 60 s, scaling 3 × 30 s, GPU 70 s, REST 4 × 30 s, fan-out 3 runs × 3 × 8 s
 //   --quick ≈ 5 min: one run of each, shorter windows
 //   --soak  adds the 10-minute soak (BENCH_SOAK_SECONDS to change it)
 import { mkdirSync, writeFileSync } from 'node:fs';
