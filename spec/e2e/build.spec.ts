@@ -25,7 +25,7 @@ test.before(() => {
   const head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
   execFileSync('git', ['clone', '--quiet', '--no-checkout', ROOT, clone], { stdio: ['ignore', 'ignore', 'inherit'] });
   execFileSync('git', ['checkout', '--quiet', '--detach', head], { cwd: clone, stdio: ['ignore', 'ignore', 'inherit'] });
-  const env = { ...process.env, npm_config_prefer_offline: 'true' };
+  const env: NodeJS.ProcessEnv = { ...process.env, npm_config_prefer_offline: 'true' };
   delete env.FORCE_COLOR;
   const t0 = Date.now();
   const run = spawnSync('sh', ['build.sh'], { cwd: clone, env, encoding: 'utf8', timeout: 600_000 });
