@@ -6,7 +6,7 @@
 //                              the bundle injected by postject; needs no Node on the machine.
 // Usage: node scripts/build-dist.mjs [--node <path to a node binary for the target>] [--no-sea]
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, closeSync, copyFileSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, copyFileSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
@@ -124,18 +124,9 @@ function run(command, args, { quiet = false } = {}) {
   }
 }
 
-function has(command) {
-  try {
-    execFileSync(command, ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 async function buildExecutable(bundle, nodeBinary) {
   const target = platformOf(nodeBinary);
-  const native = nodeBinary === process.execPath;
+  const native = realpathSync(nodeBinary) === realpathSync(process.execPath);
   const out = join(DIST, SEA_NAMES[target]);
   const config = join(SEA_DIR, 'sea-config.json');
   const blob = join(SEA_DIR, 'widgets-service.blob');
@@ -151,8 +142,15 @@ async function buildExecutable(bundle, nodeBinary) {
   rmSync(out, { force: true });
   copyFileSync(nodeBinary, out);
   chmodSync(out, 0o755);
-  // Node's Linux binaries carry ~12 MB of symbols nobody needs at run time.
-  if (target === 'linux' && hostPlatform === 'linux' && has('strip')) run('strip', [out], { quiet: true });
+  // Node's Linux binaries carry ~12 MB of symbols nobody needs at run time. Best effort: without
+  // strip, or for another architecture's binary, the executable just stays that much larger.
+  if (target === 'linux' && hostPlatform === 'linux') {
+    try {
+      execFileSync('strip', [out], { stdio: 'ignore' });
+    } catch {
+      // left as it was
+    }
+  }
   if (target === 'macos' && hostPlatform === 'macos') run('codesign', ['--remove-signature', out]);
   const postject = createRequire(import.meta.url).resolve('postject/dist/cli.js');
   const injected = spawnSync(process.execPath, [
