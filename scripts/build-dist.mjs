@@ -43,6 +43,25 @@ function fail(message) {
 
 const version = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;
 
+/**
+ * Optional native add-ons that dependencies try inside try/catch (ws: bufferutil, utf-8-validate;
+ * systeminformation on macOS: two temperature sensors). A .node file cannot be bundled, and a SEA
+ * prints a warning for any require() of a non-built-in, so in the bundles they are simply absent:
+ * the require throws MODULE_NOT_FOUND at once and the dependency takes its plain-JavaScript path.
+ */
+const OPTIONAL_ADDONS = ['bufferutil', 'utf-8-validate', 'osx-temperature-sensor', 'macos-temperature-sensor'];
+const absentAddons = {
+  name: 'absent-optional-addons',
+  setup(b) {
+    const filter = new RegExp(`^(${OPTIONAL_ADDONS.join('|')})$`);
+    b.onResolve({ filter }, (args) => ({ path: args.path, namespace: 'absent-addon' }));
+    b.onLoad({ filter: /.*/, namespace: 'absent-addon' }, (args) => ({
+      contents: `throw Object.assign(new Error(${JSON.stringify(`Cannot find module '${args.path}' (optional; not in the bundle)`)}), { code: 'MODULE_NOT_FOUND' });`,
+      loader: 'js',
+    }));
+  },
+};
+
 /** What both bundles share: every dependency inlined, the version baked in, minified. */
 const common = {
   entryPoints: [ENTRY],
@@ -51,14 +70,8 @@ const common = {
   target: 'node20',
   minify: true,
   legalComments: 'eof',
-  // ws tries these optional native add-ons at start-up; a bundle has none (and a SEA warns on any
-  // require() of a non-built-in), so ws's own switches turn the attempt off.
-  external: ['bufferutil', 'utf-8-validate'],
-  define: {
-    __WIDGETS_SERVICE_VERSION__: JSON.stringify(version),
-    'process.env.WS_NO_BUFFER_UTIL': '"1"',
-    'process.env.WS_NO_UTF_8_VALIDATE': '"1"',
-  },
+  plugins: [absentAddons],
+  define: { __WIDGETS_SERVICE_VERSION__: JSON.stringify(version) },
   logLevel: 'warning',
 };
 

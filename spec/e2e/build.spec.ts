@@ -5,11 +5,12 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { checkStats } from '../helpers/contract.js';
-import { getJson, ROOT } from '../helpers/service.js';
+import { checkStats, STATS_KEYS } from '../helpers/contract.js';
+import { firstWsMessage, getJson, ROOT } from '../helpers/service.js';
 
 const VERSION = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version as string;
 const BINARY = { linux: 'widgets-service-linux', darwin: 'widgets-service-macos', win32: 'widgets-service-windows.exe' }[process.platform as string]!;
@@ -92,7 +93,8 @@ async function serveAndRead(command: string, args: string[], cwd: string, env: N
   try {
     const health = await firstHealth(port, child, () => stderr);
     const stats = await getJson(`http://127.0.0.1:${port}/api/stats`);
-    return { health, stats, code: await stopWithin2s(child), stderr };
+    const message = await firstWsMessage(`ws://127.0.0.1:${port}/ws/stats`);
+    return { health, stats, message, code: await stopWithin2s(child), stderr };
   } finally {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   }
@@ -109,6 +111,15 @@ test('build.sh on a clean clone makes the bundle and the single executable and p
   assert.ok(existsSync(join(clone, 'dist', BINARY)));
 });
 
+test('the executable\'s script requires only Node built-ins (a SEA can load nothing else; optional add-ons are left out)', () => {
+  const script = readFileSync(join(clone, 'dist', 'sea', 'widgets-service.cjs'), 'utf8');
+  const required = new Set([...script.matchAll(/\brequire\("([^"]+)"\)/g)].map((m) => m[1]!));
+  assert.ok(required.size > 0, 'the bundle requires built-ins such as fs and os');
+  const builtins = new Set(builtinModules);
+  const others = [...required].filter((name) => !builtins.has(name.replace(/^node:/, '')));
+  assert.equal(others, [], `non-built-in require()s: ${others.join(', ')}`);
+});
+
 test('node widgets-service.mjs PORT runs alone in an empty folder, answers, and stops on SIGTERM', async () => {
   const dir = aloneInEmptyFolder(join(clone, 'dist', 'widgets-service.mjs'));
   const env = { ...process.env };
@@ -119,6 +130,7 @@ test('node widgets-service.mjs PORT runs alone in an empty folder, answers, and 
   assert.is(run.health.body.version, VERSION, 'the package version, baked in');
   assert.is(run.stats.status, 200);
   checkStats(run.stats.body);
+  assert.equal(Object.keys(run.message), STATS_KEYS, 'a silent WebSocket client gets the stats object');
   assert.is(run.code, 0, `clean exit: ${run.stderr}`);
   assert.not.match(run.stderr, /Warning|Error/, 'nothing alarming in its log');
 });
@@ -137,6 +149,7 @@ test(`./${BINARY} PORT runs with no node on PATH, answers, and stops on SIGTERM`
   assert.is(run.health.body.version, VERSION);
   assert.is(run.stats.status, 200);
   checkStats(run.stats.body);
+  assert.equal(Object.keys(run.message), STATS_KEYS, 'a silent WebSocket client gets the stats object');
   assert.is(run.code, 0, `clean exit: ${run.stderr}`);
   assert.not.match(run.stderr, /Warning|Error/, 'no SEA or experimental warnings in its log');
 });

@@ -6,23 +6,11 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import os from 'node:os';
 import { join } from 'node:path';
-import { WebSocket } from 'ws';
 import { checkCpu, checkDisk, checkGpuList, checkMemory, checkNetwork, checkProcesses, checkStats, rssOf, STATS_KEYS } from '../helpers/contract.js';
-import { getJson, ROOT, startProcess, type RunningService } from '../helpers/service.js';
+import { firstWsMessage, getJson, ROOT, startProcess, type RunningService } from '../helpers/service.js';
 
 const SERVE = join(ROOT, 'spec', 'tools', 'serve-as-platform.mjs');
 const TOPICS = ['cpu', 'memory', 'gpu', 'disk', 'network', 'processes'];
-
-function firstMessage(url: string): Promise<any> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url);
-    ws.once('message', (data) => {
-      resolve(JSON.parse(data.toString()));
-      ws.close();
-    });
-    ws.once('error', reject);
-  });
-}
 
 for (const platform of ['darwin', 'win32'] as const) {
   const it = suite<{ service: RunningService }>(`fallback collectors (platform ${platform})`, {} as { service: RunningService });
@@ -69,7 +57,7 @@ for (const platform of ['darwin', 'win32'] as const) {
   });
 
   it('a silent WebSocket client gets the full stats object, like GET /api/stats', async ({ service }) => {
-    const message = await firstMessage(`ws://127.0.0.1:${service.port}/ws/stats`);
+    const message = await firstWsMessage(`ws://127.0.0.1:${service.port}/ws/stats`);
     assert.equal(Object.keys(message), STATS_KEYS);
     checkStats(message, { processStatus: status });
   });
