@@ -66,7 +66,7 @@ export function checkDisk(disk: any) {
 
 export function checkNetwork(n: any) {
   for (const k of ['bytesSent', 'bytesRecv', 'packetsSent', 'packetsRecv']) assert.ok(isBytes(n[k]), `network.${k}`);
-  // Rates need two readings: a number (per second, two decimals) or null on a first read, never negative.
+  // Rates need two readings: a number (per second, two decimals) or null when unknown, never negative.
   for (const k of ['bytesSentPerSec', 'bytesRecvPerSec', 'packetsSentPerSec', 'packetsRecvPerSec']) {
     assert.ok(n[k] === null || (isNum(n[k]) && n[k] >= 0 && twoDecimals(n[k])), `network.${k}: ${n[k]}`);
   }
@@ -74,6 +74,7 @@ export function checkNetwork(n: any) {
   for (const i of n.interfaces) {
     assert.type(i.name, 'string');
     for (const k of ['bytesSent', 'bytesRecv', 'packetsSent', 'packetsRecv']) assert.ok(isBytes(i[k]), `interface ${i.name}.${k}`);
+    for (const k of ['bytesSentPerSec', 'bytesRecvPerSec']) assert.ok(i[k] === null || (isNum(i[k]) && i[k] >= 0), `interface ${i.name}.${k}: ${i[k]}`);
   }
   const sum = (k: string) => n.interfaces.reduce((s: number, i: any) => s + i[k], 0);
   assert.is(n.bytesRecv, sum('bytesRecv'), 'bytesRecv is the sum over interfaces');
