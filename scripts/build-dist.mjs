@@ -151,6 +151,10 @@ async function buildExecutable(bundle, nodeBinary) {
     useCodeCache: native,
   }, null, 2));
   // The blob is made by the Node running this script; the target binary must be the same Node version.
+  if (!native && !readFileSync(nodeBinary).includes(process.version)) {
+    process.stderr.write(`warning: ${nodeBinary} does not look like Node ${process.version}, which makes the blob; ` +
+      `use that version's official binary for the target, or the executable may not start\n`);
+  }
   run(process.execPath, ['--experimental-sea-config', config], { quiet: true });
   rmSync(out, { force: true });
   copyFileSync(nodeBinary, out);
