@@ -159,7 +159,7 @@ async function buildExecutable(bundle, nodeBinary) {
   rmSync(out, { force: true });
   copyFileSync(nodeBinary, out);
   chmodSync(out, 0o755);
-  // Node's Linux binaries carry ~12 MB of symbols nobody needs at run time. Best effort: without
+  // Node's Linux binaries carry ~12 MiB of symbols nobody needs at run time. Best effort: without
   // strip, or for another architecture's binary, the executable just stays that much larger.
   if (target === 'linux' && hostPlatform === 'linux') {
     try {
@@ -210,7 +210,7 @@ if (options.sea) {
   built.push(await buildExecutable(seaBundle, nodeBinary));
 }
 
-const mb = (bytes) => (bytes < 2 ** 20 ? `${Math.round(bytes / 1024)} KB` : `${(bytes / 2 ** 20).toFixed(1)} MB`);
+const mb = (bytes) => (bytes < 2 ** 20 ? `${Math.round(bytes / 1024)} KiB` : `${(bytes / 2 ** 20).toFixed(1)} MiB`);
 process.stdout.write(`built widgets-service ${version} in ${((Date.now() - started) / 1000).toFixed(1)} s:\n`);
 for (const file of built) process.stdout.write(`  ${relative(ROOT, file).padEnd(34)} ${mb(statSync(file).size).padStart(9)}\n`);
 process.stdout.write(`run:  node ${relative(ROOT, moduleFile)} [port]`);

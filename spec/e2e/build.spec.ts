@@ -103,8 +103,8 @@ async function serveAndRead(command: string, args: string[], cwd: string, env: N
 test('build.sh on a clean clone makes the bundle and the single executable and prints their sizes', () => {
   assert.is(build.status, 0, build.output.slice(-3000));
   console.log(`  (build.sh on a clean clone: ${build.seconds.toFixed(0)} s)`);
-  assert.match(build.output, /dist\/widgets-service\.mjs\s+\d+(\.\d)? (KB|MB)/);
-  assert.match(build.output, new RegExp(`dist/${BINARY.replace('.', '\\.')}\\s+\\d+(\\.\\d)? MB`));
+  assert.match(build.output, /dist\/widgets-service\.mjs\s+\d+(\.\d)? (KiB|MiB)/);
+  assert.match(build.output, new RegExp(`dist/${BINARY.replace('.', '\\.')}\\s+\\d+(\\.\\d)? MiB`));
   assert.match(build.output, new RegExp(`built widgets-service ${VERSION.replace(/\./g, '\\.')}`));
   assert.not.match(build.output, /Can't find string offset/, 'no postject noise');
   assert.ok(existsSync(join(clone, 'dist', 'widgets-service.mjs')));
