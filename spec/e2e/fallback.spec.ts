@@ -17,7 +17,7 @@ for (const platform of ['darwin', 'win32'] as const) {
   const status = platform === 'win32' ? /^$/ : /^[a-z-]+$/;
 
   it.before(async (ctx) => {
-    ctx.service = await startProcess(process.execPath, [SERVE, platform, '1000']);
+    ctx.service = await startProcess(process.execPath, [SERVE, platform, '2000']);
   });
 
   it.after(async (ctx) => {

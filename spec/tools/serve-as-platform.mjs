@@ -4,7 +4,7 @@
 // Usage: node spec/tools/serve-as-platform.mjs <darwin|win32> [intervalMs]
 import { startServer } from '../../dist/lib/index.js';
 
-const [platform, interval = '1000'] = process.argv.slice(2);
+const [platform, interval = '2000'] = process.argv.slice(2);
 if (!['darwin', 'win32'].includes(platform)) {
   process.stderr.write('usage: serve-as-platform.mjs <darwin|win32> [intervalMs]\n');
   process.exit(2);
