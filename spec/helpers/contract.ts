@@ -86,8 +86,8 @@ export function checkProcesses(list: any, { status = /^[a-z-]+$/ }: { status?: R
   for (const p of list) {
     assert.ok(Number.isInteger(p.pid) && p.pid > 0);
     assert.type(p.name, 'string');
-    assert.ok(isNum(p.cpu) && p.cpu >= 0);
-    assert.ok(isPercent(p.memory));
+    assert.ok(isNum(p.cpu) && p.cpu >= 0 && twoDecimals(p.cpu), `process cpu is % with two decimals: ${p.cpu}`);
+    assert.ok(isPercent(p.memory) && twoDecimals(p.memory), `process memory is % with two decimals: ${p.memory}`);
     assert.type(p.status, 'string');
     assert.match(p.status, status, `process status word: ${JSON.stringify(p.status)}`);
     assert.ok(isBytes(p.rss), `process rss in bytes: ${p.rss}`);
