@@ -18,12 +18,13 @@ import {
 } from 'rxjs';
 import type { CollectorContext } from './collectors/context.js';
 import type { Sample } from './collectors/sample.js';
-import { errorSample, oneLine } from './collectors/sample.js';
+import { errorSample } from './collectors/sample.js';
+import { oneLine } from './format/one-line.js';
 import { defaultCollectors, type CollectorSet, type CollectorSpec, type SourceName } from './collectors/registry.js';
 import { selectProcesses } from './collectors/process-matcher.js';
-import { readUptime } from './collectors/uptime.js';
+import { readUptime } from './procfs/read-uptime.js';
 import { silentLogger } from './log.js';
-import { resolveMonitorOptions, type MonitorOptions, type ResolvedMonitorOptions } from './monitor-options.js';
+import { collectorOptions, resolveMonitorOptions, type MonitorOptions, type ResolvedMonitorOptions } from './monitor-options.js';
 import { promptFirst } from './stream/prompt-first.js';
 import { shareWithLinger } from './stream/share-with-linger.js';
 import type { CollectorHealth, ProcessStats, SystemStats, Topic, TopicPayloads } from './types.js';
@@ -72,7 +73,7 @@ export function createMonitor(options: MonitorOptions = {}): Monitor {
   const resolved = resolveMonitorOptions(options);
   const { scheduler, lingerMs } = resolved;
   const logger = resolved.logger ?? silentLogger;
-  const collectors: CollectorSet = { ...defaultCollectors(resolved), ...resolved.collectors };
+  const collectors: CollectorSet = { ...defaultCollectors(collectorOptions(resolved)), ...resolved.collectors };
 
   const closed$ = new ReplaySubject<void>(1);
   let closed = false;

@@ -76,9 +76,8 @@ export interface GpuStats {
   memoryUtilization: number | null;
   encoderUtilization: number | null;
   decoderUtilization: number | null;
-  processes?: GpuProcess[];
-  /** Present and true when this entry repeats the last good reading because the tool failed since. */
-  stale?: boolean;
+  /** Processes using this GPU; `null` when the back-end cannot list them or has not yet. */
+  processes: GpuProcess[] | null;
 }
 
 export interface DiskStats {

@@ -1,5 +1,5 @@
 // Turn what nvidia-smi printed instead of data into one line a person can act on.
-import { firstLine } from '../../tools/run-tool.js';
+import { firstLine } from '../../format/one-line.js';
 
 export type NvidiaFailureKind =
   | 'driver'       // driver not loaded / cannot communicate / NVML init failed / library missing

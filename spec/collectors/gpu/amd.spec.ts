@@ -3,7 +3,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { gpuCollector } from '../../../lib/collectors/gpu/index.js';
 import { fallbackGpu } from '../../../lib/collectors/gpu/fallback.js';
-import { MIB } from '../../../lib/collectors/gpu/nvidia-csv.js';
+import { MIB } from '../../../lib/collectors/gpu/units.js';
 import { fakeGpuPath, fixture, type FakeGpuPath } from '../../helpers/fake-gpu-path.js';
 import { realCtx, samples } from './collector-helpers.js';
 
