@@ -5,6 +5,7 @@ import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { getJson, startService } from '../helpers/service.js';
 import { fakeGpuPath, fixture } from '../helpers/fake-gpu-path.js';
+import { connect } from '../helpers/ws-client.js';
 
 const MIB = 1048576;
 
@@ -64,6 +65,30 @@ test('/api/stats/gpu when the driver is gone: [] and health says why in one line
   const h = health.collectors.gpu;
   assert.is(h.state, 'error');
   assert.is(h.reason, 'nvidia-smi: cannot talk to the NVIDIA driver (is it installed and loaded?)');
+});
+
+test('the first WebSocket message with GPUs already lists each GPU\'s processes (RTX 4080 SUPER under load)', async () => {
+  const fake = fakeGpuPath({
+    FAKE_NVIDIA_SMI_CSV: fixture('nvidia-smi/query-gpu-all-fields-rtx4080super-linux-595.71.05-load.csv'),
+    FAKE_NVIDIA_SMI_APPS: fixture('nvidia-smi/compute-apps-rtx4080super-linux-595.71.05-load.csv'),
+  }, ['nvidia-smi'], true);
+  const service = await startService(['--interval', '500ms'], fake.env);
+  try {
+    const client = await connect(`${service.url.replace('http', 'ws')}/ws/stats`);
+    const [first] = await client.waitFor((m) => Array.isArray(m.json?.gpu) && m.json.gpu.length > 0, 1, 8000);
+    const gpu = first!.json.gpu[0];
+    assert.equal(gpu.processes, [
+      { pid: 2165, name: '/usr/bin/kwin_wayland', usedMemory: 25 * MIB },
+      { pid: 5022, name: 'ffmpeg', usedMemory: 503 * MIB },
+      { pid: 5021, name: 'ffmpeg', usedMemory: 360 * MIB },
+    ]);
+    const later = await client.waitFor((m) => Array.isArray(m.json?.gpu) && m.json.gpu.length > 0, 3, 8000);
+    assert.ok(later.every((m) => Array.isArray(m.json.gpu[0].processes) && m.json.gpu[0].processes.length === 3), 'and every later one');
+    await client.close();
+  } finally {
+    await service.stop();
+    fake.cleanup();
+  }
 });
 
 test.run();

@@ -1,7 +1,7 @@
 // When neither nvidia-smi nor an AMD tool or driver is there: systeminformation's graphics(), on a
 // slow cadence (it spawns lspci / system_profiler / PowerShell), so the widget shows the real GPU's
 // name with null readings instead of nothing, or the original's invented all-zero "Integrated GPU".
-import { map, type Observable } from 'rxjs';
+import type { Observable } from 'rxjs';
 import si from 'systeminformation';
 import type { GpuStats, GpuVendor } from '../../types.js';
 import type { CollectorContext } from '../context.js';
@@ -9,7 +9,6 @@ import { poll } from '../poll.js';
 import type { Sample } from '../sample.js';
 import { gpuStats } from './gpu-stats.js';
 import { mibToBytes } from './units.js';
-import { emptyOnError, promptFirst } from './prompt.js';
 
 type Controller = si.Systeminformation.GraphicsControllerData;
 
@@ -58,7 +57,7 @@ export interface FallbackOptions {
 
 export function fallbackGpu(ctx: CollectorContext, options: FallbackOptions = {}): Observable<Sample<GpuStats[]>> {
   const graphics = options.graphics ?? (() => si.graphics());
-  const polled = poll(() => ({
+  return poll(() => ({
     async sample() {
       const { controllers } = await graphics();
       const value = controllers.map(gpuFromController).filter((g): g is GpuStats => g !== null);
@@ -70,6 +69,5 @@ export function fallbackGpu(ctx: CollectorContext, options: FallbackOptions = {}
     primeMs: 0,
     placeholder: [],
     scheduler: ctx.scheduler,
-  }).pipe(map(emptyOnError));
-  return promptFirst(polled, ctx.timeoutMs, ctx.scheduler, 'systeminformation: no answer yet', 'systeminformation');
+  });
 }
