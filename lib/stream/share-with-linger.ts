@@ -6,7 +6,7 @@ import { ReplaySubject, share, timer, type MonoTypeOperatorFunction, type Schedu
  * within the linger keeps it alive). With `lingerMs` 0 it tears down at once.
  *
  * @example
- * const cpu$ = cpuCollector(ctx).pipe(shareWithLinger(5000));
+ * const cpu$ = cpuCollector(ctx, {}).pipe(shareWithLinger(5000, ctx.scheduler));
  */
 export function shareWithLinger<T>(lingerMs: number, scheduler?: SchedulerLike): MonoTypeOperatorFunction<T> {
   return share<T>({
