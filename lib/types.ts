@@ -90,12 +90,16 @@ export interface DiskStats {
   usedPercent: number;
 }
 
-export interface NetworkStats {
-  /** Cumulative since boot, over all interfaces (loopback included), as the original sent. */
+/** Cumulative counters since boot. */
+export interface NetworkCounters {
   bytesSent: number;
   bytesRecv: number;
   packetsSent: number;
   packetsRecv: number;
+}
+
+/** The counters summed over all interfaces (loopback included), as the original sent. */
+export interface NetworkStats extends NetworkCounters {
   /** Extras: per-second rates over the last interval (0 on the first reading). */
   bytesSentPerSec: number;
   bytesRecvPerSec: number;
@@ -104,12 +108,8 @@ export interface NetworkStats {
   interfaces: NetworkInterfaceStats[];
 }
 
-export interface NetworkInterfaceStats {
+export interface NetworkInterfaceStats extends NetworkCounters {
   name: string;
-  bytesSent: number;
-  bytesRecv: number;
-  packetsSent: number;
-  packetsRecv: number;
   bytesSentPerSec: number;
   bytesRecvPerSec: number;
 }
@@ -129,13 +129,8 @@ export interface ProcessStats {
   command?: string;
 }
 
-export interface SystemStats {
-  cpu: CpuStats;
-  memory: MemoryStats;
-  gpu: GpuStats[];
-  disk: DiskStats[];
-  network: NetworkStats;
-  processes: ProcessStats[];
+/** Every topic's payload, plus when and since when. */
+export interface SystemStats extends TopicPayloads {
   /** Seconds since boot. */
   uptime: number;
   /** ISO-8601 UTC. */
