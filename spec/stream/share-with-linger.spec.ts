@@ -61,24 +61,20 @@ test('lingerMs 0 tears the source down at once', () => {
   });
 });
 
-test('an error reaches every subscriber and resets: the next subscriber starts afresh', () => {
-  scheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
-    const source = cold('-a-#');
-    const shared = source.pipe(shareWithLinger(10));
-    expectObservable(shared).toBe('-a-#');
-    expectObservable(shared, '-----^').toBe('------a-#');
-    expectSubscriptions(source.subscriptions).toBe(['^--!', '-----^--!']);
+// An ended source is never lingered on or replayed: the next subscriber starts it afresh.
+for (const [ending, source, first, later, second, subscriptions] of [
+  ['an error (passed to every subscriber)', '-a-#', '-a-#', '-----^', '------a-#', ['^--!', '-----^--!']],
+  ['completion', '-a|', '-a|', '----^', '-----a|', ['^-!', '----^-!']],
+] as const) {
+  test(`${ending} resets: a later subscriber gets a fresh run, not the old last value`, () => {
+    scheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+      const src = cold(source);
+      const shared = src.pipe(shareWithLinger(10));
+      expectObservable(shared).toBe(first);
+      expectObservable(shared, later).toBe(second);
+      expectSubscriptions(src.subscriptions).toBe([...subscriptions]);
+    });
   });
-});
-
-test('completion resets too: a later subscriber gets a fresh run, not the old last value', () => {
-  scheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
-    const source = cold('-a|');
-    const shared = source.pipe(shareWithLinger(10));
-    expectObservable(shared).toBe('-a|');
-    expectObservable(shared, '----^').toBe('-----a|');
-    expectSubscriptions(source.subscriptions).toBe(['^-!', '----^-!']);
-  });
-});
+}
 
 test.run();
