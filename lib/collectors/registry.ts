@@ -25,8 +25,6 @@ export interface CollectorSet {
   processes: CollectorSpec<ProcessStats[]>;
 }
 
-export type SourceName = keyof CollectorSet;
-
 /** Each configurable collector's own options (like node_exporter's per-collector flags). */
 export interface CollectorOptions {
   gpu?: GpuOptions;
