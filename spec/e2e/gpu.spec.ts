@@ -9,7 +9,7 @@ import { connect } from '../helpers/ws-client.js';
 
 const MIB = 1048576;
 
-async function gpuOnce(vars: Record<string, string>, until: (gpu: any[]) => boolean) {
+async function gpuOnce(vars: Record<string, string>, until: (gpu: any[], health: any) => boolean) {
   const fake = fakeGpuPath(vars, ['nvidia-smi'], true);
   const service = await startService(['--interval', '300ms'], fake.env);
   try {
@@ -17,10 +17,8 @@ async function gpuOnce(vars: Record<string, string>, until: (gpu: any[]) => bool
     for (;;) {
       const res = await getJson(`${service.url}/api/stats/gpu`);
       assert.is(res.status, 200);
-      if (until(res.body) || Date.now() > deadline) {
-        const health = await getJson(`${service.url}/api/health`);
-        return { gpu: res.body as any[], health: health.body as any };
-      }
+      const health = (await getJson(`${service.url}/api/health`)).body as any;
+      if (until(res.body, health) || Date.now() > deadline) return { gpu: res.body as any[], health };
       await new Promise((r) => setTimeout(r, 150));
     }
   } finally {
@@ -60,7 +58,8 @@ for (const [label, files, expected] of CASES) {
 
 test('/api/stats/gpu when the driver is gone: [] and health says why in one line', async () => {
   const text = readFileSync(fixture('nvidia-smi/error-driver-not-loaded.txt'), 'utf8').trimEnd();
-  const { gpu, health } = await gpuOnce({ FAKE_NVIDIA_SMI_FAIL: text }, () => true);
+  // Until the tool has answered, the reason is the prompt placeholder's "no answer yet".
+  const { gpu, health } = await gpuOnce({ FAKE_NVIDIA_SMI_FAIL: text }, (_g, h) => h.collectors.gpu.reason !== 'nvidia-smi: no answer yet');
   assert.equal(gpu, []);
   const h = health.collectors.gpu;
   assert.is(h.state, 'error');

@@ -108,10 +108,13 @@ export function nvidiaGpu(ctx: CollectorContext, options: NvidiaOptions): Observ
 
   return defer(() => {
     const fields = options.fields ?? DEFAULT_GPU_FIELDS;
-    // The latest process list (null: off, failed, or no UUIDs to join on), first asked together with the probe.
+    // The latest process list (null: off, failed, or no UUIDs to join on), first asked together with
+    // the probe and with the probe's patience: the first reading waits for it.
     const processes = new ReplaySubject<Map<string, GpuProcess[]> | null>(1);
     const processPoll = options.processIntervalMs > 0 && fields.includes('uuid')
-      ? timer(0, options.processIntervalMs, scheduler).pipe(exhaustMap(() => queryProcesses(query).pipe(catchError(() => of(null)))))
+      ? timer(0, options.processIntervalMs, scheduler).pipe(
+        exhaustMap((n) => queryProcesses(n === 0 ? probeQuery : query).pipe(catchError(() => of(null)))),
+      )
       : of(null);
     const withProcesses = (sample: GpuSample): Observable<GpuSample> => (!sample.ok || sample.source === SOURCE.xml
       ? of(sample) // -q -x lists processes itself
