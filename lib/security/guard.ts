@@ -16,7 +16,7 @@ import { createTokenCheck, presentedToken, type TokenCheck } from './token.js';
 /** The parts of an `IncomingMessage` the guard reads (a real one fits). */
 export interface GuardRequest {
   method?: string | undefined;
-  /** '1.1', '1.0' (absent: treated as 1.1). */
+  /** '1.1' or '1.0': Host is required on 1.1 (absent: not checked). */
   httpVersion?: string | undefined;
   url?: string | undefined;
   headers: IncomingHttpHeaders;
@@ -128,7 +128,7 @@ export function checkRequest(req: GuardRequest, policies: Policies): GuardResult
     return { ok: false, status: 400, error: 'request target must be a path starting with "/" (this service is not a proxy)' };
   }
   // RFC 9112 §3.2: an HTTP/1.1 request without Host is a 400 (the Host policy relies on it).
-  if (req.headers.host === undefined && (req.httpVersion ?? '1.1') !== '1.0') {
+  if (req.headers.host === undefined && req.httpVersion === '1.1') {
     return { ok: false, status: 400, error: 'missing Host header (required by HTTP/1.1)' };
   }
 
