@@ -10,7 +10,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { checkStats, STATS_KEYS } from '../helpers/contract.js';
-import { firstWsMessage, getJson, ROOT } from '../helpers/service.js';
+import { getJson, ROOT } from '../helpers/service.js';
+import { firstStats } from '../helpers/ws-client.js';
 
 const VERSION = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version as string;
 const BINARY = { linux: 'widgets-service-linux', darwin: 'widgets-service-macos', win32: 'widgets-service-windows.exe' }[process.platform as string]!;
@@ -93,7 +94,7 @@ async function serveAndRead(command: string, args: string[], cwd: string, env: N
   try {
     const health = await firstHealth(port, child, () => stderr);
     const stats = await getJson(`http://127.0.0.1:${port}/api/stats`);
-    const message = await firstWsMessage(`ws://127.0.0.1:${port}/ws/stats`);
+    const message = await firstStats(`ws://127.0.0.1:${port}/ws/stats`);
     return { health, stats, message, code: await stopWithin2s(child), stderr };
   } finally {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');

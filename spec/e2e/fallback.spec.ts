@@ -7,7 +7,8 @@ import * as assert from 'uvu/assert';
 import os from 'node:os';
 import { join } from 'node:path';
 import { checkCpu, checkDisk, checkGpuList, checkMemory, checkNetwork, checkProcesses, checkStats, rssOf, STATS_KEYS } from '../helpers/contract.js';
-import { firstWsMessage, getJson, ROOT, startProcess, type RunningService } from '../helpers/service.js';
+import { getJson, ROOT, startProcess, type RunningService } from '../helpers/service.js';
+import { firstStats } from '../helpers/ws-client.js';
 
 const SERVE = join(ROOT, 'spec', 'tools', 'serve-as-platform.mjs');
 const TOPICS = ['cpu', 'memory', 'gpu', 'disk', 'network', 'processes'];
@@ -57,7 +58,7 @@ for (const platform of ['darwin', 'win32'] as const) {
   });
 
   it('a silent WebSocket client gets the full stats object, like GET /api/stats', async ({ service }) => {
-    const message = await firstWsMessage(`ws://127.0.0.1:${service.port}/ws/stats`);
+    const message = await firstStats(`ws://127.0.0.1:${service.port}/ws/stats`);
     assert.equal(Object.keys(message), STATS_KEYS);
     checkStats(message, { processStatus: status });
   });

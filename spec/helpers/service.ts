@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { WebSocket } from 'ws';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
@@ -91,16 +90,4 @@ export async function getJson(url: string, init: RequestInit = {}): Promise<{ st
     // not JSON; the caller asserts on the text
   }
   return { status: res.status, headers: res.headers, body };
-}
-
-/** The first message a silent WebSocket client gets (what the ClaraVerse widgets read), parsed. */
-export function firstWsMessage(url: string): Promise<any> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url);
-    ws.once('message', (data) => {
-      resolve(JSON.parse(data.toString()));
-      ws.close();
-    });
-    ws.once('error', reject);
-  });
 }
