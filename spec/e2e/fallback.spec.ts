@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import { checkCpu, checkDisk, checkGpuList, checkMemory, checkNetwork, checkProcesses, checkStats, rssOf, STATS_KEYS } from '../helpers/contract.js';
 import { getJson, ROOT, startProcess, type RunningService } from '../helpers/service.js';
 import { firstStats } from '../helpers/ws-client.js';
+import { TOPICS } from '../../lib/types.js';
 
 const SERVE = join(ROOT, 'spec', 'tools', 'serve-as-platform.mjs');
-const TOPICS = ['cpu', 'memory', 'gpu', 'disk', 'network', 'processes'];
 
 for (const platform of ['darwin', 'win32'] as const) {
   const it = suite<{ service: RunningService }>(`fallback collectors (platform ${platform})`, {} as { service: RunningService });
