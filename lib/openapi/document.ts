@@ -140,8 +140,9 @@ const PATHS: Record<string, Json> = {
         '503': error('Unavailable'),
       },
       'x-websocket': {
-        clientMessages: { oneOf: [ref('WsSubscribeMessage')] },
-        serverMessages: { oneOf: [ref('SystemStats'), ref('StatsSelection'), ref('WsSubscribedMessage'), ref('WsErrorMessage')] },
+        clientMessages: ref('WsSubscribeMessage'),
+        // anyOf: a full stats object is also a valid selection (of every topic).
+        serverMessages: { anyOf: [ref('SystemStats'), ref('StatsSelection'), ref('WsSubscribedMessage'), ref('WsErrorMessage')] },
       },
     },
   },
