@@ -219,11 +219,11 @@ export interface WsErrorMessage {
   error: string;
 }
 
-/** One sample of GET /api/history: the chosen topics' payloads as /api/stats sends them. */
-export type HistorySample = Partial<TopicPayloads> & {
+/** One tick of GET /api/history: its time, and each chosen topic's payload as /api/stats has it (`null`: no reading then). */
+export type HistorySample = {
   /** @format date-time */
   timestamp: string;
-};
+} & { [K in Topic]?: TopicPayloads[K] | null };
 
 /** GET /api/history: samples of the chosen topics, oldest first. */
 export interface HistoryResponse {

@@ -44,6 +44,14 @@ const topicRead = (topic: string, schema: Json) => ({
 });
 
 const PATHS: Record<string, Json> = {
+  '/': {
+    get: {
+      operationId: 'getDashboard',
+      summary: 'The dashboard page (HTML), served by the service itself',
+      tags: ['service'],
+      responses: { '200': { description: 'The dashboard', content: { 'text/html': { schema: { type: 'string' } } } }, ...GUARDED },
+    },
+  },
   '/api/health': {
     get: {
       operationId: 'getHealth',
@@ -80,7 +88,7 @@ const PATHS: Record<string, Json> = {
   '/api/history': {
     get: {
       operationId: 'getHistory',
-      summary: 'Recent samples of the chosen topics, kept while collection runs (empty when nothing was collected)',
+      summary: 'Recent samples of the chosen topics, kept while collection runs (empty when nothing was collected); never wakes a collector',
       tags: ['stats'],
       parameters: [
         topicsList('default: every topic'),

@@ -476,42 +476,84 @@ export const PAYLOAD_SCHEMAS: Record<string, object> = {
     "type": "object",
     "additionalProperties": false,
     "properties": {
+      "cpu": {
+        "anyOf": [
+          {
+            "$ref": "#/components/schemas/CpuStats"
+          },
+          {
+            "type": "null"
+          }
+        ]
+      },
+      "memory": {
+        "anyOf": [
+          {
+            "$ref": "#/components/schemas/MemoryStats"
+          },
+          {
+            "type": "null"
+          }
+        ]
+      },
+      "gpu": {
+        "anyOf": [
+          {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/GpuStats"
+            }
+          },
+          {
+            "type": "null"
+          }
+        ]
+      },
+      "disk": {
+        "anyOf": [
+          {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/DiskStats"
+            }
+          },
+          {
+            "type": "null"
+          }
+        ]
+      },
+      "network": {
+        "anyOf": [
+          {
+            "$ref": "#/components/schemas/NetworkStats"
+          },
+          {
+            "type": "null"
+          }
+        ]
+      },
+      "processes": {
+        "anyOf": [
+          {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/ProcessStats"
+            }
+          },
+          {
+            "type": "null"
+          }
+        ]
+      },
       "timestamp": {
         "type": "string",
         "format": "date-time"
-      },
-      "cpu": {
-        "$ref": "#/components/schemas/CpuStats"
-      },
-      "memory": {
-        "$ref": "#/components/schemas/MemoryStats"
-      },
-      "gpu": {
-        "type": "array",
-        "items": {
-          "$ref": "#/components/schemas/GpuStats"
-        }
-      },
-      "disk": {
-        "type": "array",
-        "items": {
-          "$ref": "#/components/schemas/DiskStats"
-        }
-      },
-      "network": {
-        "$ref": "#/components/schemas/NetworkStats"
-      },
-      "processes": {
-        "type": "array",
-        "items": {
-          "$ref": "#/components/schemas/ProcessStats"
-        }
       }
     },
     "required": [
       "timestamp"
     ],
-    "description": "One sample of GET /api/history: the chosen topics' payloads as /api/stats sends them."
+    "description": "One tick of GET /api/history: its time, and each chosen topic's payload as /api/stats has it (`null`: no reading then)."
   },
   "MemoryStats": {
     "type": "object",
