@@ -170,7 +170,7 @@ export function openApiDocument(version: string, paths: Iterable<string>): Json 
       description: 'Units: bytes, percent 0–100, MHz, °C, W, seconds, ISO-8601 UTC timestamps. `null` means the machine cannot tell. Every error is JSON `{error, status}`.',
       license: { name: 'MIT', identifier: 'MIT' },
     },
-    servers: [{ url: 'http://127.0.0.1:8765', description: 'default address' }],
+    // No `servers`: paths are relative to wherever this document was fetched from (any host and port).
     // The token is required only when the service was started with one (always when not on loopback).
     security: [{}, { bearerAuth: [] }],
     tags: [{ name: 'stats' }, { name: 'service' }],
