@@ -227,7 +227,7 @@ export type HistorySample = {
 
 /** GET /api/history: samples of the chosen topics, oldest first. */
 export interface HistoryResponse {
-  /** The stream's interval, ms: the spacing of the samples. */
+  /** The grid the samples are on, ms: the longest interval of the topics asked for. */
   intervalMs: number;
   samples: HistorySample[];
 }

@@ -456,7 +456,7 @@ export const PAYLOAD_SCHEMAS: Record<string, object> = {
     "properties": {
       "intervalMs": {
         "type": "number",
-        "description": "The stream's interval, ms: the spacing of the samples."
+        "description": "The grid the samples are on, ms: the longest interval of the topics asked for."
       },
       "samples": {
         "type": "array",
