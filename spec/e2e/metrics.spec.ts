@@ -114,7 +114,7 @@ for (const [label, vars, tools, count] of AMD) {
 }
 
 test('a scrape on an idle service wakes the collectors, a warm one is answered from the replay, and they stop after the linger', async () => {
-  await withService({}, [], ['--interval', '300ms', '--linger', '1s'], async (service) => {
+  await withService({}, [], ['--interval', '300ms', '--linger', '3s'], async (service) => {
     const states = async () => (await getJson(`${service.url}/api/health`)).body.collectors as Record<string, { state: string; activations: number }>;
     const before = await states();
     for (const t of TOPICS) assert.equal([before[t]!.state, before[t]!.activations], ['idle', 0], `${t} idle before`);
