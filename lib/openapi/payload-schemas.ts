@@ -615,10 +615,17 @@ export const PAYLOAD_SCHEMAS: Record<string, object> = {
         "type": "number"
       },
       "bytesSentPerSec": {
-        "type": "number"
+        "type": [
+          "number",
+          "null"
+        ],
+        "description": "null for an interface's first reading, or after its counter went backwards."
       },
       "bytesRecvPerSec": {
-        "type": "number"
+        "type": [
+          "number",
+          "null"
+        ]
       }
     },
     "required": [
@@ -649,17 +656,29 @@ export const PAYLOAD_SCHEMAS: Record<string, object> = {
         "type": "number"
       },
       "bytesSentPerSec": {
-        "type": "number",
-        "description": "Extras: per-second rates over the last interval (0 on the first reading)."
+        "type": [
+          "number",
+          "null"
+        ],
+        "description": "Extras: per-second rates over the last interval (a first reading measures over the 250 ms prime); null when no rate can be known yet, never a made-up 0."
       },
       "bytesRecvPerSec": {
-        "type": "number"
+        "type": [
+          "number",
+          "null"
+        ]
       },
       "packetsSentPerSec": {
-        "type": "number"
+        "type": [
+          "number",
+          "null"
+        ]
       },
       "packetsRecvPerSec": {
-        "type": "number"
+        "type": [
+          "number",
+          "null"
+        ]
       },
       "interfaces": {
         "type": "array",
