@@ -2,6 +2,7 @@
 // stand-in (2 GPUs and their processes) and the AMD stand-ins, read back against /api/stats, and
 // shown to wake the collectors like any reader and let them stop after the linger.
 import { test } from 'uvu';
+import { readFileSync } from 'node:fs';
 import * as assert from 'uvu/assert';
 import { getJson, startService, type RunningService } from '../helpers/service.js';
 import { fakeGpuPath, fixture, type FakeTool } from '../helpers/fake-gpu-path.js';
@@ -112,6 +113,20 @@ for (const [label, vars, tools, count] of AMD) {
     });
   });
 }
+
+test('a GPU driver that fails: widgets_collector_up{collector="gpu"} is 0, no GPU series, the rest still served and clean', async () => {
+  const text = readFileSync(nvidia('error-driver-not-loaded.txt'), 'utf8').trimEnd();
+  await withService({ FAKE_NVIDIA_SMI_FAIL: text }, ['nvidia-smi'], ['--interval', '300ms'], async (service) => {
+    const scrape = await scrapeUntil(service.url, (s) => find(s, 'widgets_collector_up', { collector: 'gpu' })[0]?.value === 0);
+    assert.is(one(scrape.samples, 'widgets_collector_up', { collector: 'gpu' }), 0);
+    assert.is(one(scrape.samples, 'widgets_collector_up', { collector: 'cpu' }), 1);
+    assert.equal(scrape.samples.filter((s) => s.name.startsWith('widgets_gpu_')), []);
+    assert.ok(find(scrape.samples, 'widgets_memory_size_bytes').length === 1);
+    const lint = promtoolCheck(scrape.text);
+    assert.is(lint.output, '');
+    assert.is(lint.code, 0);
+  });
+});
 
 test('a scrape on an idle service wakes the collectors, a warm one is answered from the replay, and they stop after the linger', async () => {
   await withService({}, [], ['--interval', '300ms', '--linger', '3s'], async (service) => {
