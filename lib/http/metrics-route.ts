@@ -1,5 +1,5 @@
-// GET /metrics: one stats message from the shared stream (the replay when warm; a scrape on an idle
-// service wakes the collectors like any reader), rendered in the Prometheus text format.
+// GET /metrics: one stats message read like every REST read, through monitor.warm (the replay when
+// warm; a scrape on an idle service wakes the collectors), rendered in the Prometheus text format.
 import type { Observable } from 'rxjs';
 import { CONTENT_TYPE } from '../metrics/exposition.js';
 import { readProcessInfo } from '../metrics/process-info.js';
@@ -10,7 +10,7 @@ export type StreamRead = <T>(source: Observable<T>) => Promise<T>;
 
 export function metricsRoute(ctx: RouteContext, read: StreamRead): Handler {
   return async (_req, res) => {
-    const stats = await read(ctx.monitor.stats$);
+    const stats = await read(ctx.monitor.warm.stats$);
     const text = renderMetrics(stats, ctx.monitor.health(), readProcessInfo(), {
       version: ctx.version,
       webSocketClients: ctx.activeConnections(),
