@@ -338,14 +338,18 @@ export const PAYLOAD_SCHEMAS: Record<string, object> = {
         ]
       },
       "processes": {
-        "type": "array",
-        "items": {
-          "$ref": "#/components/schemas/GpuProcess"
-        }
-      },
-      "stale": {
-        "type": "boolean",
-        "description": "Present and true when this entry repeats the last good reading because the tool failed since."
+        "anyOf": [
+          {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/GpuProcess"
+            }
+          },
+          {
+            "type": "null"
+          }
+        ],
+        "description": "Processes using this GPU; `null` when the back-end cannot list them or has not yet."
       }
     },
     "required": [
@@ -369,7 +373,8 @@ export const PAYLOAD_SCHEMAS: Record<string, object> = {
       "powerLimit",
       "memoryUtilization",
       "encoderUtilization",
-      "decoderUtilization"
+      "decoderUtilization",
+      "processes"
     ],
     "additionalProperties": false
   },
@@ -596,12 +601,9 @@ export const PAYLOAD_SCHEMAS: Record<string, object> = {
     ],
     "additionalProperties": false
   },
-  "NetworkInterfaceStats": {
+  "NetworkCounters": {
     "type": "object",
     "properties": {
-      "name": {
-        "type": "string"
-      },
       "bytesSent": {
         "type": "number"
       },
@@ -613,6 +615,34 @@ export const PAYLOAD_SCHEMAS: Record<string, object> = {
       },
       "packetsRecv": {
         "type": "number"
+      }
+    },
+    "required": [
+      "bytesSent",
+      "bytesRecv",
+      "packetsSent",
+      "packetsRecv"
+    ],
+    "additionalProperties": false,
+    "description": "Cumulative counters since boot."
+  },
+  "NetworkInterfaceStats": {
+    "type": "object",
+    "properties": {
+      "bytesSent": {
+        "type": "number"
+      },
+      "bytesRecv": {
+        "type": "number"
+      },
+      "packetsSent": {
+        "type": "number"
+      },
+      "packetsRecv": {
+        "type": "number"
+      },
+      "name": {
+        "type": "string"
       },
       "bytesSentPerSec": {
         "type": [
@@ -629,13 +659,13 @@ export const PAYLOAD_SCHEMAS: Record<string, object> = {
       }
     },
     "required": [
-      "name",
-      "bytesSent",
       "bytesRecv",
-      "packetsSent",
-      "packetsRecv",
+      "bytesRecvPerSec",
+      "bytesSent",
       "bytesSentPerSec",
-      "bytesRecvPerSec"
+      "name",
+      "packetsRecv",
+      "packetsSent"
     ],
     "additionalProperties": false
   },
@@ -643,8 +673,7 @@ export const PAYLOAD_SCHEMAS: Record<string, object> = {
     "type": "object",
     "properties": {
       "bytesSent": {
-        "type": "number",
-        "description": "Cumulative since boot, over all interfaces (loopback included), as the original sent."
+        "type": "number"
       },
       "bytesRecv": {
         "type": "number"
@@ -688,17 +717,18 @@ export const PAYLOAD_SCHEMAS: Record<string, object> = {
       }
     },
     "required": [
-      "bytesSent",
       "bytesRecv",
-      "packetsSent",
-      "packetsRecv",
-      "bytesSentPerSec",
       "bytesRecvPerSec",
-      "packetsSentPerSec",
+      "bytesSent",
+      "bytesSentPerSec",
+      "interfaces",
+      "packetsRecv",
       "packetsRecvPerSec",
-      "interfaces"
+      "packetsSent",
+      "packetsSentPerSec"
     ],
-    "additionalProperties": false
+    "additionalProperties": false,
+    "description": "The counters summed over all interfaces (loopback included), as the original sent."
   },
   "ProcessStats": {
     "type": "object",
@@ -849,15 +879,16 @@ export const PAYLOAD_SCHEMAS: Record<string, object> = {
     },
     "required": [
       "cpu",
-      "memory",
-      "gpu",
       "disk",
+      "gpu",
+      "memory",
       "network",
       "processes",
-      "uptime",
-      "timestamp"
+      "timestamp",
+      "uptime"
     ],
-    "additionalProperties": false
+    "additionalProperties": false,
+    "description": "Every topic's payload, plus when and since when."
   },
   "Topic": {
     "type": "string",

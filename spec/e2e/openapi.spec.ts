@@ -8,7 +8,7 @@ import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { getJson, startService, type RunningService } from '../helpers/service.js';
 import { fakeGpuPath, fixture, type FakeGpuPath } from '../helpers/fake-gpu-path.js';
-import { connect } from '../ws/client.js';
+import { connect } from '../helpers/ws-client.js';
 import { createMonitor } from '../../lib/monitor.js';
 import { createRoutes } from '../../lib/http/routes.js';
 import { DESCRIBED_PATHS } from '../../lib/openapi/document.js';

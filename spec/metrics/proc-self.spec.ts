@@ -4,7 +4,7 @@ import { closeSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseMaxOpenFiles, parseVirtualMemoryBytes } from '../../lib/metrics/proc-self.js';
 import { readProcessInfo } from '../../lib/metrics/process-info.js';
-import { DEBIAN } from '../fixtures/proc/trees.js';
+import { DEBIAN } from '../helpers/proc-trees.js';
 
 const captured = (name: string) => readFileSync(join(DEBIAN, 'proc', 'self', name), 'utf8');
 

@@ -24,7 +24,7 @@ const unread = gpu({
   name: NASTY, vendor: 'other', index: null, uuid: null, pciBusId: null, driverVersion: null, usage: null,
   memory: { total: null, used: null, free: null, usedPercent: null }, memoryTotal: null, memoryUsed: null, memoryFree: null, memoryPercent: null,
   temperature: null, fanSpeed: null, powerDraw: null, clockCore: null, clockMemory: null, powerLimit: null,
-  memoryUtilization: null, encoderUtilization: null, decoderUtilization: null, processes: undefined,
+  memoryUtilization: null, encoderUtilization: null, decoderUtilization: null, processes: null,
 });
 
 const stats: SystemStats = {

@@ -27,7 +27,8 @@ test('nullable readings allow null, and only they do', () => {
   const gpu = generated.GpuStats as { properties: Record<string, { type?: unknown }>; required: string[] };
   assert.equal(gpu.properties.temperature!.type, ['number', 'null']);
   assert.is(gpu.properties.name!.type, 'string');
-  assert.ok(!gpu.required.includes('processes'), 'processes is optional: unknown is not an empty list');
+  assert.ok(gpu.required.includes('processes'), 'processes is always there');
+  assert.equal((gpu.properties.processes as { anyOf?: { type?: string }[] }).anyOf?.map((s) => s.type), ['array', 'null'], 'null when unknown, not an invented empty list');
   const cpu = generated.CpuStats as { properties: Record<string, { type?: unknown }> };
   assert.is(cpu.properties.usage!.type, 'number');
   assert.equal(cpu.properties.temperature!.type, ['number', 'null']);
