@@ -28,8 +28,13 @@ for (const platform of ['darwin', 'win32'] as const) {
   it('GET /api/stats answers the whole contract from the systeminformation collectors', async ({ service }) => {
     const { status: code, body } = await getJson(`${service.url}/api/stats`);
     assert.is(code, 200);
-    checkStats(body, { processStatus: status });
     const health = (await getJson(`${service.url}/api/health`)).body;
+    try {
+      checkStats(body, { processStatus: status });
+    } catch (error) {
+      (error as Error).message += ` (collectors: ${JSON.stringify(health.collectors)})`;
+      throw error;
+    }
     for (const topic of TOPICS) {
       assert.is(health.collectors[topic].state, 'ok', `${topic}: ${health.collectors[topic].reason ?? ''}`);
       assert.is(health.collectors[topic].source, 'systeminformation', `${topic} read through the fallback`);
