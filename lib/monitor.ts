@@ -19,12 +19,13 @@ import {
 } from 'rxjs';
 import type { CollectorContext } from './collectors/context.js';
 import type { Sample } from './collectors/sample.js';
-import { errorSample, oneLine } from './collectors/sample.js';
+import { errorSample } from './collectors/sample.js';
+import { oneLine } from './format/one-line.js';
 import { defaultCollectors, type CollectorSet, type CollectorSpec } from './collectors/registry.js';
 import { selectProcesses } from './collectors/process-matcher.js';
-import { readUptime } from './collectors/uptime.js';
+import { readUptime } from './procfs/read-uptime.js';
 import { silentLogger } from './log.js';
-import { resolveMonitorOptions, type MonitorOptions, type ResolvedMonitorOptions } from './monitor-options.js';
+import { collectorOptions, resolveMonitorOptions, type MonitorOptions, type ResolvedMonitorOptions } from './monitor-options.js';
 import { combineOnGrid } from './stream/combine-on-grid.js';
 import { holdWarm } from './stream/hold-warm.js';
 import { promptFirst } from './stream/prompt-first.js';
@@ -34,8 +35,9 @@ import { TOPICS } from './types.js';
 
 export type { MonitorOptions } from './monitor-options.js';
 
-/** A selection of topics, plus the uptime and timestamp every stats message carries. */
-export type StatsSelection = Partial<TopicPayloads> & Pick<SystemStats, 'uptime' | 'timestamp'>;
+/** A selection of topics, plus the uptime and timestamp every stats message carries (defined in types.ts). */
+export type { StatsSelection } from './types.js';
+import type { StatsSelection } from './types.js';
 
 export interface Monitor {
   /** The full stats object, once per tick, shared by every subscriber. */
@@ -85,7 +87,7 @@ export function createMonitor(options: MonitorOptions = {}): Monitor {
   const resolved = resolveMonitorOptions(options);
   const { scheduler, lingerMs } = resolved;
   const logger = resolved.logger ?? silentLogger;
-  const collectors: CollectorSet = { ...defaultCollectors(resolved), ...resolved.collectors };
+  const collectors: CollectorSet = { ...defaultCollectors(collectorOptions(resolved)), ...resolved.collectors };
 
   const closed$ = new ReplaySubject<void>(1);
   let closed = false;

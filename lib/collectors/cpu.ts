@@ -4,7 +4,7 @@ import { systeminformation } from './systeminformation.js';
 import type { CpuStats } from '../types.js';
 import type { CollectorFactory, CollectorContext } from './context.js';
 import { poll, type Sampler } from './poll.js';
-import { round2 } from './round.js';
+import { round2 } from '../format/round.js';
 import { busyPercent, parseProcStat, type ProcStat } from '../procfs/stat.js';
 import { parseCpuMhz, parseCpuinfo, type CpuInfo } from '../procfs/cpuinfo.js';
 import { parseLoadavg } from '../procfs/loadavg.js';
@@ -80,23 +80,26 @@ export function procfsCpuSampler(ctx: Pick<CollectorContext, 'procRoot' | 'sysRo
 
 /** macOS and Windows: systeminformation keeps its own previous reading for the load delta. */
 function systeminformationCpuSampler(): Sampler<CpuStats> {
-  let cpu: si.Systeminformation.CpuData | undefined;
+  let facts: Promise<si.Systeminformation.CpuData> | undefined;
   return {
-    async baseline() {
-      const lib = await systeminformation();
-      [cpu] = await Promise.all([lib.cpu(), lib.currentLoad()]);
+    // Starts both and returns at once: si.currentLoad()'s first call sets its baseline, then sleeps
+    // 500 ms before answering, and si.cpu() can take a second on Windows. A baseline slower than
+    // primeMs would push the first reading back to the next tick of the interval grid.
+    baseline() {
+      const lib = systeminformation();
+      facts = lib.then((si) => si.cpu());
+      lib.then((si) => si.currentLoad()).catch(() => undefined);
     },
     async sample() {
-      const lib = await systeminformation();
-      cpu ??= await lib.cpu();
-      const [load, speed, temperature] = await Promise.all([lib.currentLoad(), lib.cpuCurrentSpeed(), lib.cpuTemperature()]);
+      const si = await systeminformation();
+      const [cpu, load, speed, temperature] = await Promise.all([facts ??= si.cpu(), si.currentLoad(), si.cpuCurrentSpeed(), si.cpuTemperature()]);
       const [one = 0, five = 0, fifteen = 0] = os.loadavg();
       return {
         source: 'systeminformation',
         value: {
           usage: round2(load.currentLoad),
           cores: cpu.cores,
-          frequency: (speed.avg || cpu.speed) * 1000,
+          frequency: round2((speed.avg || cpu.speed) * 1000), // GHz to MHz, without float residue (1.1 * 1000 = 1100.0000000000002)
           temperature: typeof temperature.main === 'number' && temperature.main > 0 ? temperature.main : null,
           model: `${cpu.manufacturer} ${cpu.brand}`.trim(),
           physicalCores: cpu.physicalCores,

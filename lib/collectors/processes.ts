@@ -7,7 +7,7 @@ import { COMMAND_LINE, type ProcessEntry } from './process-matcher.js';
 import { parsePidStat, type PidStat } from '../procfs/pid-stat.js';
 import { parseMeminfo } from '../procfs/meminfo.js';
 import { readText, tryReadDir, tryReadFast } from '../procfs/read.js';
-import { round2 } from './round.js';
+import { round2 } from '../format/round.js';
 
 export interface ProcessesOptions {
   /** Expose each process's full command line as `command`. Off by default: command lines carry tokens. */
@@ -177,19 +177,25 @@ function sortByCpu<P extends ProcessStats>(processes: P[]): P[] {
 
 /** macOS and Windows: systeminformation measures CPU % between its own calls, hence the baseline. */
 function systeminformationProcessSampler(platform: NodeJS.Platform, exposeCommandLine: boolean): Sampler<ProcessStats[]> {
+  let primed: Promise<unknown> | undefined;
   return {
-    async baseline() {
-      await (await systeminformation()).processes();
+    // Returns at once: si.processes() runs ps or PowerShell, often for longer than primeMs, and a
+    // slower baseline would push the first reading back to the next tick of the interval grid.
+    // The first sample waits for it (si then answers from the list it keeps for 500 ms).
+    baseline() {
+      primed = systeminformation().then((si) => si.processes()).catch(() => undefined);
     },
     async sample() {
+      if (primed) await primed;
+      primed = undefined;
       const { list } = await (await systeminformation()).processes();
       const processes = list.map((p): ProcessEntry => {
         const commandLine = [p.command, p.params].filter(Boolean).join(' ');
         const entry: ProcessEntry = {
           pid: p.pid,
           name: p.name,
-          cpu: p.cpu,
-          memory: p.mem,
+          cpu: round2(p.cpu),
+          memory: round2(p.mem),
           status: platform === 'win32' ? '' : statusWord(p.state),
           rss: p.memRss * 1024,
           [COMMAND_LINE]: commandLine,

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { asyncScheduler, firstValueFrom } from 'rxjs';
 import { mayHaveGpu } from '../../lib/procfs/pci.js';
 import { fallbackGpu } from '../../lib/collectors/gpu/fallback.js';
-import { linuxContext, writeFixture } from '../fixtures/proc/trees.js';
+import { linuxContext, writeFixture } from '../helpers/proc-trees.js';
 
 /** A sysfs with the PCI devices of a VM like the CI machine: storage, network, host bridge; no display. */
 function headlessVm(): string {

@@ -1,7 +1,7 @@
 // When neither nvidia-smi nor an AMD tool or driver is there: systeminformation's graphics(), on a
 // slow cadence (it spawns lspci / system_profiler / PowerShell), so the widget shows the real GPU's
 // name with null readings instead of nothing, or the original's invented all-zero "Integrated GPU".
-import { map, of, type Observable } from 'rxjs';
+import { of, type Observable } from 'rxjs';
 import { mayHaveGpu } from '../../procfs/pci.js';
 import type si from 'systeminformation';
 import { systeminformation } from '../systeminformation.js';
@@ -9,8 +9,8 @@ import type { GpuStats, GpuVendor } from '../../types.js';
 import type { CollectorContext } from '../context.js';
 import { poll } from '../poll.js';
 import type { Sample } from '../sample.js';
-import { MIB, percentOf } from './nvidia-csv.js';
-import { emptyOnError, promptFirst } from './prompt.js';
+import { gpuStats } from './gpu-stats.js';
+import { mibToBytes } from './units.js';
 
 type Controller = si.Systeminformation.GraphicsControllerData;
 
@@ -31,34 +31,23 @@ export function gpuFromController(c: Controller, index: number): GpuStats | null
   if (!name) return null;
   // memoryTotal etc. are MiB when present (systeminformation gets them from nvidia-smi); a dedicated
   // card's `vram` (MiB) is its size; a dynamic (shared) vram is not a size.
-  const total = n(c.memoryTotal) !== null ? Math.round(c.memoryTotal! * MIB)
-    : !c.vramDynamic && n(c.vram) !== null && c.vram! > 0 ? Math.round(c.vram! * MIB) : null;
-  const used = n(c.memoryUsed) !== null ? Math.round(c.memoryUsed! * MIB) : null;
-  const free = n(c.memoryFree) !== null ? Math.round(c.memoryFree! * MIB) : null;
-  const usedPercent = percentOf(used, total);
-  return {
+  const total = mibToBytes(c.memoryTotal) ?? (!c.vramDynamic && c.vram && c.vram > 0 ? mibToBytes(c.vram) : null);
+  return gpuStats({
     name,
+    vendor: vendorOf(`${c.vendor} ${name}`),
+    index,
+    memory: { total, used: mibToBytes(c.memoryUsed), free: mibToBytes(c.memoryFree) },
     usage: n(c.utilizationGpu),
-    memory: { total, used, free, usedPercent },
     temperature: n(c.temperatureGpu),
     fanSpeed: n(c.fanSpeed),
     powerDraw: n(c.powerDraw),
     clockCore: n(c.clockCore),
     clockMemory: n(c.clockMemory),
-    memoryTotal: total,
-    memoryUsed: used,
-    memoryFree: free,
-    memoryPercent: usedPercent,
-    vendor: vendorOf(`${c.vendor} ${name}`),
-    index,
-    uuid: null,
     pciBusId: c.pciBus || c.busAddress || null,
     driverVersion: c.driverVersion || null,
     powerLimit: n(c.powerLimit),
     memoryUtilization: n(c.utilizationMemory),
-    encoderUtilization: null,
-    decoderUtilization: null,
-  };
+  });
 }
 
 export interface FallbackOptions {
@@ -75,7 +64,7 @@ export function fallbackGpu(ctx: CollectorContext, options: FallbackOptions = {}
     return of({ value: [], ok: true, source: 'sysfs (no display controller)', at: Date.now() });
   }
   const graphics = options.graphics ?? (async () => (await systeminformation()).graphics());
-  const polled = poll(() => ({
+  return poll(() => ({
     async sample() {
       const { controllers } = await graphics();
       const value = controllers.map(gpuFromController).filter((g): g is GpuStats => g !== null);
@@ -87,6 +76,5 @@ export function fallbackGpu(ctx: CollectorContext, options: FallbackOptions = {}
     primeMs: 0,
     placeholder: [],
     scheduler: ctx.scheduler,
-  }).pipe(map(emptyOnError));
-  return promptFirst(polled, ctx.timeoutMs, ctx.scheduler, 'systeminformation: no answer yet', 'systeminformation');
+  });
 }

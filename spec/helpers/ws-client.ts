@@ -1,6 +1,7 @@
-// Spec helpers: a recording ws client, a raw TCP peer that handshakes and then never reads, waits.
+// WebSocket spec helpers: a recording ws client, a raw TCP peer that handshakes and then never reads.
 import net from 'node:net';
 import { WebSocket, type ClientOptions } from 'ws';
+import { until } from './wait.js';
 
 export interface Received {
   at: number;
@@ -72,6 +73,16 @@ export function connect(url: string, options: ClientOptions = {}): Promise<TestC
 
 export const isStats = (m: Received) => !!m.json && typeof m.json === 'object' && 'timestamp' in m.json;
 
+/** What a silent client (the ClaraVerse widgets) gets first: the stats message, parsed; then it hangs up. */
+export async function firstStats(url: string, timeoutMs = 5000): Promise<any> {
+  const client = await connect(url);
+  try {
+    return (await client.waitFor(isStats, 1, timeoutMs))[0]!.json;
+  } finally {
+    await client.close();
+  }
+}
+
 /** A peer that completes the WebSocket handshake and then never reads a byte (nor answers pings). */
 export function stalledPeer(port: number, path = '/ws/stats'): Promise<{ socket: net.Socket; closed: Promise<void>; isClosed(): boolean }> {
   return new Promise((resolve, reject) => {
@@ -117,13 +128,3 @@ export function refusedUpgrade(port: number, path: string): Promise<{ status: nu
     });
   });
 }
-
-export async function until(cond: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!cond()) {
-    if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(10);
-  }
-}
-
-export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
