@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { oneLine } from './collectors/sample.js';
-import { parseCli, UsageError, USAGE } from './cli-args.js';
+import { parseCli, readTlsFiles, UsageError, usage } from './cli-args.js';
 import { watchParent } from './lifecycle/parent-watch.js';
 import { createLogger } from './log.js';
 import { startServer } from './server.js';
@@ -8,7 +8,7 @@ import { VERSION } from './version.js';
 
 async function main(argv: string[]): Promise<void> {
   const config = parseCli(argv);
-  if (config.help) return void process.stdout.write(USAGE + '\n');
+  if (config.help) return void process.stdout.write(usage() + '\n');
   if (config.version) return void process.stdout.write(VERSION + '\n');
   const logger = createLogger({ quiet: config.quiet });
   // A bug in one handler, socket or collector is logged (once per minute) and the service goes on.
@@ -34,6 +34,8 @@ async function main(argv: string[]): Promise<void> {
     port: config.port,
     logger,
     security: config.security,
+    webSocket: config.webSocket,
+    ...(config.tlsFiles ? { tls: readTlsFiles(config.tlsFiles) } : {}),
     ...(config.idleExitSeconds !== undefined
       ? { idleExitMs: config.idleExitSeconds * 1000, onIdle: () => shutdown(`no client for ${config.idleExitSeconds} s (--idle-exit)`) }
       : {}),

@@ -5,6 +5,8 @@ import type { GpuOptions } from './collectors/gpu/index.js';
 import { createProcessMatcher, type ProcessMatcher } from './collectors/process-matcher.js';
 import type { Logger } from './log.js';
 import type { Topic } from './types.js';
+import { SERVICE_DEFAULTS } from './defaults.js';
+import { checkMs, checkWhole } from './option-check.js';
 import { TOPICS } from './types.js';
 
 export interface ProcessOptions {
@@ -64,25 +66,24 @@ export interface ResolvedMonitorOptions {
   logger?: Logger;
 }
 
-export const MIN_INTERVAL_MS = 100;
-export const MAX_INTERVAL_MS = 3_600_000;
+export const MIN_INTERVAL_MS = SERVICE_DEFAULTS.minIntervalMs;
+export const MAX_INTERVAL_MS = SERVICE_DEFAULTS.maxIntervalMs;
 
 export function resolveMonitorOptions(options: MonitorOptions = {}): ResolvedMonitorOptions {
   if (options === null || typeof options !== 'object') throw new TypeError('monitor options must be an object');
-  const intervalMs = checkMs('intervalMs', options.intervalMs ?? 2000, MIN_INTERVAL_MS, MAX_INTERVAL_MS);
+  const intervalMs = checkMs('intervalMs', options.intervalMs ?? SERVICE_DEFAULTS.intervalMs, MIN_INTERVAL_MS, MAX_INTERVAL_MS);
   const intervals = {} as Record<Topic, number>;
   for (const [topic, value] of Object.entries(options.intervals ?? {})) {
     if (!TOPICS.includes(topic as Topic)) throw new RangeError(`intervals.${topic}: unknown topic (known: ${TOPICS.join(', ')})`);
     if (value !== undefined) intervals[topic as Topic] = checkMs(`intervals.${topic}`, value, MIN_INTERVAL_MS, MAX_INTERVAL_MS);
   }
   for (const t of TOPICS) intervals[t] ??= intervalMs;
-  const lingerMs = checkMs('lingerMs', options.lingerMs ?? 5000, 0, MAX_INTERVAL_MS);
+  const lingerMs = checkMs('lingerMs', options.lingerMs ?? SERVICE_DEFAULTS.lingerMs, 0, MAX_INTERVAL_MS);
   const timeoutMs = checkMs('timeoutMs', options.timeoutMs ?? Math.min(intervalMs, 5000), 10, 600_000);
   const firstSampleTimeoutMs = checkMs('firstSampleTimeoutMs', options.firstSampleTimeoutMs ?? 2500, 10, 600_000);
   const primeMs = checkMs('primeMs', options.primeMs ?? 250, 10, 10_000);
   const p = options.processes ?? {};
-  const limit = p.limit ?? 25;
-  if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new RangeError(`processes.limit must be an integer from 1 to 10000, got ${String(limit)}`);
+  const limit = checkWhole('processes.limit', p.limit ?? SERVICE_DEFAULTS.processLimit, 1, 10_000);
   if (p.match !== undefined && !Array.isArray(p.match)) throw new TypeError('processes.match must be an array of patterns');
   const matcher = createProcessMatcher({ extra: p.match ?? [], replaceDefaults: p.replaceDefaults ?? false });
   return {
@@ -103,13 +104,6 @@ export function resolveMonitorOptions(options: MonitorOptions = {}): ResolvedMon
     collectors: options.collectors ?? {},
     ...(options.logger ? { logger: options.logger } : {}),
   };
-}
-
-function checkMs(name: string, value: unknown, min: number, max: number): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
-    throw new RangeError(`${name} must be a number of milliseconds from ${min} to ${max}, got ${String(value)}`);
-  }
-  return Math.round(value);
 }
 
 const GPU_VENDORS = ['auto', 'nvidia', 'amd', 'fallback', 'off'];

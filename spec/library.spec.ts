@@ -51,7 +51,7 @@ test('every option is validated with a clear error', async () => {
     [{ intervalMs: -5 }, /intervalMs must be a number of milliseconds/],
     [{ intervalMs: 'fast' }, /intervalMs/],
     [{ intervals: { cpu: 10 } }, /intervals.cpu must be/],
-    [{ processes: { limit: 2.5 } }, /processes.limit must be an integer/],
+    [{ processes: { limit: 2.5 } }, /processes.limit must be a whole number/],
     [{ processes: { match: ['(unclosed'] } }, /not a valid regular expression/],
     [{ processes: { match: 'python' } }, /processes.match must be an array/],
     [{ gpu: { nvidiaSmiPath: 'nvidia-smi' } }, /gpu.nvidiaSmiPath must be an absolute path/],

@@ -8,11 +8,15 @@ import { createTokenCheck, presentedToken, type TokenCheck } from './token.js';
 /**
  * The one gate every request passes, REST and WebSocket upgrade alike, and the CORS headers that
  * go with it. Checks run cheapest first and the first failure answers:
- * 414 target too long, 429 rate limit, 400 malformed target or Host, 403 Host (DNS rebinding),
- * 403 Origin (cross-site), 401 token. The rate limit comes before the token so that guessing
- * tokens is throttled too.
+ * 414 target too long, 400 malformed target or Host, 403 Host (DNS rebinding), 403 Origin
+ * (cross-site), 403 cross-site request without CORS (Fetch Metadata), then 429 rate limit, then
+ * 401 token.
+ *
+ * The refusals before the rate limit cost no collection and spend no budget, so a page flooding
+ * the service with refused requests cannot use up the budget of the clients that are served. The
+ * rate limit comes before the token so that guessing tokens is throttled. Budgets are kept per
+ * address *and* per browser origin (see {@link rateKey}): a page can only exhaust its own.
  */
-
 /** The parts of an `IncomingMessage` the guard reads (a real one fits). */
 export interface GuardRequest {
   method?: string | undefined;
@@ -96,6 +100,39 @@ export function clientKey(remoteAddress: string | undefined): string {
   return mapped?.[1] ?? remoteAddress.toLowerCase();
 }
 
+/**
+ * The rate-limit budget a request spends: its address, plus who in a browser sent it. Programs
+ * (curl, scripts, Electron's main process) send neither `Origin` nor `Sec-Fetch-Site`, so they
+ * share the address's own budget; a browser page spends the budget of its origin, and a request a
+ * browser made without an Origin (a same-site `no-cors` fetch, an `<img>`) the budget of its
+ * `Sec-Fetch-Site`. A page on one origin therefore cannot lock out another origin, nor the
+ * programs on the same machine.
+ *
+ * @example
+ * rateKey({ headers: {}, socket: { remoteAddress: '::ffff:127.0.0.1' } });                       // '127.0.0.1'
+ * rateKey({ headers: { origin: 'http://localhost:5173' }, socket: { remoteAddress: '::1' } }); // '::1 origin http://localhost:5173'
+ */
+export function rateKey(req: Pick<GuardRequest, 'headers' | 'socket'>): string {
+  const address = clientKey(req.socket.remoteAddress);
+  const origin = req.headers.origin;
+  if (origin !== undefined) return `${address} origin ${origin.slice(0, 256)}`;
+  const site = req.headers['sec-fetch-site'];
+  if (site !== undefined) return `${address} fetch ${site.slice(0, 32)}`;
+  return address;
+}
+
+/**
+ * True for a request a browser sent on behalf of another site without CORS: `Sec-Fetch-Site:
+ * cross-site` and no Origin (a `no-cors` fetch, `<img>`, `<script>`), other than a top-level
+ * navigation (a link the user follows, which shows the page to the user only). Such a request
+ * could never read the answer; refusing it keeps other sites from spending collection and rate
+ * budget. (Fetch Metadata resource isolation; browsers without it send no such header.)
+ */
+export function isCrossSiteWithoutCors(headers: IncomingHttpHeaders): boolean {
+  if (headers.origin !== undefined || headers['sec-fetch-site'] !== 'cross-site') return false;
+  return !(headers['sec-fetch-mode'] === 'navigate' && (headers['sec-fetch-dest'] ?? 'document') === 'document');
+}
+
 /** Untrusted text quoted in an error message: bounded, and without control characters. */
 function shown(value: string): string {
   const clean = value.replace(/[\x00-\x1f\x7f]/g, '?');
@@ -119,18 +156,6 @@ export function checkRequest(req: GuardRequest, policies: Policies): GuardResult
   const bytes = Buffer.byteLength(target, 'utf8');
   if (bytes > policies.maxUrlBytes) {
     return { ok: false, status: 414, error: `request target is ${bytes} bytes; the limit is ${policies.maxUrlBytes}` };
-  }
-
-  if (policies.rateLimiter) {
-    const decision = policies.rateLimiter.take(clientKey(req.socket.remoteAddress));
-    if (!decision.ok) {
-      return {
-        ok: false,
-        status: 429,
-        error: `too many requests from this address; retry in ${decision.retryAfterSeconds} s`,
-        headers: { 'Retry-After': String(decision.retryAfterSeconds) },
-      };
-    }
   }
 
   let url: URL;
@@ -158,9 +183,24 @@ export function checkRequest(req: GuardRequest, policies: Policies): GuardResult
     const o = shown(origin ?? '');
     const error =
       o === 'null'
-        ? 'origin null (a sandboxed or local-file page) is not allowed; null origins are turned off on this service'
+        ? 'origin null (a sandboxed iframe or a page loaded from a file) is not allowed; start with --allow-null-origin to permit it (any web site can send null)'
         : `origin ${o} is not allowed; start with --allow-origin ${o} to permit it`;
     return { ok: false, status: 403, error };
+  }
+  if (isCrossSiteWithoutCors(req.headers)) {
+    return { ok: false, status: 403, error: 'cross-site request without CORS refused (Sec-Fetch-Site: cross-site and no Origin)' };
+  }
+
+  if (policies.rateLimiter) {
+    const decision = policies.rateLimiter.take(rateKey(req));
+    if (!decision.ok) {
+      return {
+        ok: false,
+        status: 429,
+        error: `too many requests from this client; retry in ${decision.retryAfterSeconds} s`,
+        headers: { 'Retry-After': String(decision.retryAfterSeconds) },
+      };
+    }
   }
 
   if (req.method !== 'OPTIONS') {
@@ -198,7 +238,8 @@ const HEADER_LIST = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+(?:[ \t]*,[ \t]*[!#$%&'*+.^_`|~
 /**
  * CORS response headers. `Vary: Origin` always (caches must not reuse one origin's answer for
  * another); `Access-Control-Allow-Origin: <origin>` only for an allowed origin that was sent,
- * never `*`; preflight headers only for allowed origins.
+ * never `*`; preflight headers only for allowed origins; `Access-Control-Allow-Private-Network`
+ * only for allowed origins other than `null`.
  *
  * @example
  * corsHeaders('http://localhost:5173', policies.origin);
@@ -219,7 +260,9 @@ export function corsHeaders(origin: string | undefined, policy: OriginPolicy, op
     headers['Access-Control-Allow-Methods'] = 'GET, OPTIONS';
     const requested = options.requestHeaders?.trim();
     if (requested && HEADER_LIST.test(requested)) headers['Access-Control-Allow-Headers'] = requested;
-    if (options.requestPrivateNetwork) headers['Access-Control-Allow-Private-Network'] = 'true';
+    // Private Network Access lets a public page reach this loopback service: only ever for an
+    // origin that is itself allowed, and never for `null`, which any site can produce.
+    if (options.requestPrivateNetwork && origin !== 'null') headers['Access-Control-Allow-Private-Network'] = 'true';
     headers['Access-Control-Max-Age'] = String(options.maxAgeSeconds ?? 600);
   }
   return headers;
