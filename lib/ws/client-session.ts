@@ -80,7 +80,10 @@ export function startSession(ws: WebSocket, initial: Selection, ctx: SessionCont
     }
     const result = parse(data, isBinary, session.selection, options);
     if (!result.ok) {
-      if (!budget.recordBad()) return expel(result.error, 'too many invalid messages');
+      if (!budget.recordBad()) {
+        const window = `${options.badMessageWindowMs / 1000} s`;
+        return expel(`too many invalid messages (more than ${options.maxBadMessages} within ${window}); last: ${result.error}`, 'too many invalid messages');
+      }
       session.flow.control(JSON.stringify({ error: result.error }));
       return;
     }

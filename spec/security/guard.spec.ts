@@ -6,6 +6,7 @@ import {
   checkRequest,
   clientKey,
   corsHeaders,
+  rateKey,
   createPolicies,
   type GuardRequest,
 } from '../../lib/security/guard.js';
@@ -37,10 +38,16 @@ test('a local browser page and a header-less client both pass, returning the par
   assert.ok(checkRequest(req({}), policies).ok, 'HTTP/1.0 without Host');
 });
 
-test('Electron origins pass on REST and on the WebSocket upgrade', () => {
+test('file:// passes; Origin null is refused by default with how to allow it, and passes with allowNullOrigin', () => {
   const { policies } = policiesFor();
-  assert.ok(checkRequest(req({ host: 'localhost:8765', origin: 'null' }), policies).ok);
   assert.ok(checkRequest(req({ host: 'localhost:8765', origin: 'file://', upgrade: 'websocket' }, '/ws/stats'), policies).ok);
+  const refused = checkRequest(req({ host: 'localhost:8765', origin: 'null' }), policies);
+  assert.is(refused.ok ? 0 : refused.status, 403);
+  assert.match(refused.ok ? '' : refused.error, /--allow-null-origin/);
+  const ws = checkRequest(req({ host: 'localhost:8765', origin: 'null', upgrade: 'websocket' }, '/ws/stats'), policies);
+  assert.is(ws.ok ? 0 : ws.status, 403);
+  const open = policiesFor({ allowNullOrigin: true }).policies;
+  assert.ok(checkRequest(req({ host: 'localhost:8765', origin: 'null' }), open).ok);
 });
 
 test('a foreign origin is refused with 403 and how to allow it', () => {
@@ -102,7 +109,7 @@ test('the rate limit answers 429 with Retry-After, per address, and recovers', (
   assert.equal(limited, {
     ok: false,
     status: 429,
-    error: 'too many requests from this address; retry in 1 s',
+    error: 'too many requests from this client; retry in 1 s',
     headers: { 'Retry-After': '1' },
   });
   assert.ok(from('10.0.0.2').ok, 'another address is unaffected');
@@ -117,6 +124,56 @@ test('refused requests still count toward the rate limit (token guessing is thro
   assert.equal(statuses, [401, 401, 401, 429]);
 });
 
+test('refusals before serving (size, target, Host, Origin, cross-site no-cors) spend no rate budget', () => {
+  const { policies } = policiesFor({ rateLimit: { requestsPerSecond: 1, burst: 2 } });
+  const local = () => checkRequest(req({ host: 'localhost' }, '/api/stats', 'GET', '127.0.0.1'), policies);
+  for (let i = 0; i < 50; i++) {
+    for (const refused of [
+      req({ host: 'localhost' }, '/' + 'a'.repeat(9000)),
+      req({ host: 'localhost' }, '//[bad'),
+      req({ host: 'evil.example' }),
+      req({ host: 'localhost', origin: 'https://evil.example' }),
+      req({ host: 'localhost', origin: 'null' }),
+      req({ host: 'localhost', 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'no-cors', 'sec-fetch-dest': 'image' }),
+    ]) {
+      const v = checkRequest(refused, policies);
+      assert.ok(!v.ok && v.status !== 429, `refused without spending: ${v.ok ? 200 : v.status}`);
+    }
+  }
+  assert.ok(local().ok);
+  assert.ok(local().ok, 'the whole burst is still there');
+  assert.not.ok(local().ok);
+});
+
+test('budgets are per address and browser origin: a flooding page cannot lock out programs or other pages', () => {
+  const { policies } = policiesFor({ rateLimit: { requestsPerSecond: 1, burst: 3 } });
+  const page = () => checkRequest(req({ host: 'localhost', origin: 'http://localhost:5173' }), policies);
+  for (let i = 0; i < 3; i++) assert.ok(page().ok);
+  assert.is((page() as { status: number }).status, 429, 'the page spent its own budget');
+  assert.ok(checkRequest(req({ host: 'localhost' }), policies).ok, 'curl / the Electron main process on the same address');
+  assert.ok(checkRequest(req({ host: 'localhost', origin: 'http://localhost:3000' }), policies).ok, 'another local page');
+  assert.ok(checkRequest(req({ host: 'localhost', 'sec-fetch-site': 'same-site' }), policies).ok, 'a same-site no-cors load has its own budget');
+});
+
+test('rateKey: programs share the address, browser requests are keyed by origin or fetch site', () => {
+  const at = (headers: IncomingHttpHeaders) => rateKey({ headers, socket: { remoteAddress: '::ffff:127.0.0.1' } });
+  assert.is(at({}), '127.0.0.1');
+  assert.is(at({ origin: 'http://localhost:5173' }), '127.0.0.1 origin http://localhost:5173');
+  assert.is(at({ 'sec-fetch-site': 'same-site' }), '127.0.0.1 fetch same-site');
+});
+
+test('a cross-site request without CORS is refused; a top-level navigation and same-origin loads are not', () => {
+  const { policies } = policiesFor();
+  const status = (headers: IncomingHttpHeaders) => {
+    const v = checkRequest(req({ host: 'localhost', ...headers }), policies);
+    return v.ok ? 200 : v.status;
+  };
+  assert.is(status({ 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'no-cors', 'sec-fetch-dest': 'empty' }), 403);
+  assert.is(status({ 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document' }), 200);
+  assert.is(status({ 'sec-fetch-site': 'none', 'sec-fetch-mode': 'navigate' }), 200, 'typed into the address bar');
+  assert.is(status({ 'sec-fetch-site': 'same-origin', 'sec-fetch-mode': 'cors' }), 200);
+});
+
 test('clientKey folds IPv4-mapped addresses', () => {
   assert.is(clientKey('::ffff:192.0.2.1'), '192.0.2.1');
   assert.is(clientKey('2001:DB8::1'), '2001:db8::1');
@@ -126,7 +183,9 @@ test('clientKey folds IPv4-mapped addresses', () => {
 test('corsHeaders reflects only allowed origins and always varies on Origin', () => {
   const { policies } = policiesFor();
   assert.equal(corsHeaders('http://localhost:5173', policies.origin), { Vary: 'Origin', 'Access-Control-Allow-Origin': 'http://localhost:5173' });
-  assert.equal(corsHeaders('null', policies.origin), { Vary: 'Origin', 'Access-Control-Allow-Origin': 'null' });
+  assert.equal(corsHeaders('null', policies.origin), { Vary: 'Origin' }, 'null is refused by default');
+  const open = policiesFor({ allowNullOrigin: true }).policies;
+  assert.equal(corsHeaders('null', open.origin), { Vary: 'Origin', 'Access-Control-Allow-Origin': 'null' });
   assert.equal(corsHeaders('https://evil.example', policies.origin), { Vary: 'Origin' });
   assert.equal(corsHeaders(undefined, policies.origin), { Vary: 'Origin' });
 });
@@ -142,9 +201,14 @@ test('preflight headers: GET and OPTIONS, requested headers echoed when well-for
   assert.match(h.Vary ?? '', /^Origin/);
   const odd = corsHeaders('http://localhost:5173', policies.origin, { preflight: true, requestHeaders: 'x-a, bad header\u0000' });
   assert.is(odd['Access-Control-Allow-Headers'], undefined);
-  const evil = corsHeaders('https://evil.example', policies.origin, { preflight: true, requestHeaders: 'authorization' });
+  const evil = corsHeaders('https://evil.example', policies.origin, { preflight: true, requestHeaders: 'authorization', requestPrivateNetwork: true });
   assert.is(evil['Access-Control-Allow-Methods'], undefined);
   assert.is(evil['Access-Control-Allow-Origin'], undefined);
+  assert.is(evil['Access-Control-Allow-Private-Network'], undefined, 'no private-network grant for a refused origin');
+  const open = policiesFor({ allowNullOrigin: true }).policies;
+  const nul = corsHeaders('null', open.origin, { preflight: true, requestPrivateNetwork: true });
+  assert.is(nul['Access-Control-Allow-Origin'], 'null', 'null allowed when asked for');
+  assert.is(nul['Access-Control-Allow-Private-Network'], undefined, 'but never a private-network grant: any site can be null');
 });
 
 test('end to end on a real server: REST middleware and upgrade handler refuse and admit', async () => {

@@ -213,7 +213,9 @@ test('a client that keeps sending garbage is closed with 1008', async () => {
     const closed = await c.closed;
     assert.is(closed.code, 1008);
     assert.match(closed.reason, /invalid messages/);
-    assert.is(c.messages.filter((m) => m.json && 'error' in m.json).length, 3);
+    const errors = c.messages.filter((m) => m.json && 'error' in m.json);
+    assert.is(errors.length, 4, 'three answered, then one saying why the connection closes');
+    assert.match(errors[3]!.json.error, /^too many invalid messages \(more than 3 within 60 s\)/);
     await until(() => s.running.server.listening && s.fakes.running.cpu === 0, LINGER + 1500, 'collection to stop');
   } finally {
     await s.stop();
