@@ -132,6 +132,10 @@ async function main() {
   console.log(`systeminformation loop / service CPU ratio: ${ratio.toFixed(1)}x (background forks per ${SECONDS}s: ${noise})`);
   const report: Record<string, unknown> = { machine: `${process.platform} ${process.arch}, node ${process.version}`, collection: rows, ratio, backgroundForks: noise };
   if (process.env.BENCH_SKIP_GPU !== '1') report.gpu = await gpuLoopVersusTick();
+  if (process.env.BENCH_SKIP_SPAWN !== '1') {
+    const { runSpawnCost } = await import('./spawn-cost.js');
+    report.spawnCost = await runSpawnCost();
+  }
   if (process.env.BENCH_SKIP_FANOUT !== '1') {
     try {
       const { runFanout } = await import('./fanout.js') as { runFanout?: () => Promise<unknown> };
