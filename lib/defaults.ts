@@ -64,6 +64,7 @@ export const WS_DEFAULTS = Object.freeze({
 
 /** "2000 ms" -> "2s", "3600000" -> "1h": durations in --help the way a user types them. */
 export function formatDuration(ms: number): string {
+  if (ms === 0) return '0';
   if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
   if (ms % 60_000 === 0) return `${ms / 60_000}m`;
   if (ms % 1000 === 0) return `${ms / 1000}s`;
