@@ -127,6 +127,7 @@ export function parseCli(argv: string[]): CliConfig {
   const list = (name: string) => values[name] as string[] | undefined;
   if (positionals.length > 1) throw new UsageError(`unexpected arguments: ${positionals.slice(1).join(' ')}`);
   if (positionals.length === 1 && text('port') !== undefined) throw new UsageError('give the port either as an argument or with --port, not both');
+  const portFlag = text('port') === undefined ? 'port' : '--port';
   const portText = text('port') ?? positionals[0];
   const rate = text('rate-limit');
   const burst = text('rate-burst');
@@ -139,7 +140,7 @@ export function parseCli(argv: string[]): CliConfig {
     version: on('version'),
     quiet: on('quiet'),
     host: text('host') ?? S.host,
-    port: portText === undefined ? S.port : parsePort(portText),
+    port: portText === undefined ? S.port : parsePort(portText, portFlag),
     intervalMs: text('interval') === undefined ? S.intervalMs : durationFlag('--interval', text('interval')!, S.minIntervalMs, S.maxIntervalMs),
     lingerMs: text('linger') === undefined ? S.lingerMs : durationFlag('--linger', text('linger')!, 0, S.maxIntervalMs),
     processLimit: text('process-limit') === undefined ? S.processLimit : wholeFlag('--process-limit', text('process-limit')!, 1, 10_000),
@@ -178,8 +179,9 @@ export function readTlsFiles(files: { cert: string; key: string }, read: (file: 
   return { cert: load('--tls-cert', files.cert), key: load('--tls-key', files.key) };
 }
 
-export function parsePort(text: string): number {
-  return wholeFlag('port', text, 0, 65535);
+/** `flag` is how the user gave it: `port` (the positional argument) or `--port`. */
+export function parsePort(text: string, flag = 'port'): number {
+  return wholeFlag(flag, text, 0, 65535);
 }
 
 /** "2000", "2000ms", "2s", "1.5s", "1m", "1h" -> milliseconds. */

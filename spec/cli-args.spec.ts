@@ -22,7 +22,8 @@ test('the port: positional (the original contract) or --port, not both', () => {
   assert.is(parseCli(['8766']).port, 8766);
   assert.is(parseCli(['-p', '0']).port, 0);
   assert.throws(() => parseCli(['8766', '--port', '8767']), /either as an argument or with --port/);
-  assert.throws(() => parseCli(['70000']), /port must be a whole number from 0 to 65535, got "70000"|got 70000/);
+  assert.throws(() => parseCli(['70000']), /^port must be a whole number from 0 to 65535, got 70000$/);
+  assert.throws(() => parseCli(['--port', 'x']), /^--port must be a whole number from 0 to 65535, got "x"$/);
   assert.throws(() => parseCli(['8766', 'extra']), /unexpected arguments: extra/);
 });
 

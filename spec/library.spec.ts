@@ -62,8 +62,8 @@ test('every option is validated with a clear error', async () => {
   for (const [options, message] of bad) assert.throws(() => createMonitor(options as never), message, JSON.stringify(options));
   const monitor = createMonitor({ lingerMs: 0 });
   const serverErrors: [unknown, RegExp][] = [
-    [{ port: 70000 }, /invalid port 70000/],
-    [{ port: 1.5 }, /invalid port/],
+    [{ port: 70000 }, /port must be a whole number from 0 to 65535, got 70000/],
+    [{ port: 1.5 }, /port must be a whole number/],
     [{ host: '0.0.0.0', env: {} }, /refusing to listen on 0\.0\.0\.0 without a token/],
     [{ security: { token: 'short' } }, /16/],
     [{ security: { allowOrigins: ['*'] } }, /\*/],

@@ -5,17 +5,13 @@ import { WebSocket, type RawData } from 'ws';
 import { oneLine } from '../collectors/sample.js';
 import type { Logger } from '../log.js';
 import { createFlow, type Flow } from './backpressure.js';
+import { CLOSE_INTERNAL_ERROR, CLOSE_POLICY_VIOLATION } from './endpoint.js';
 import type { FrameSource } from './frames.js';
 import type { HeartbeatTarget } from './heartbeat.js';
 import { createMessageBudget, type MessageBudget } from './message-budget.js';
 import { parseClientMessage, type ParseResult, type Selection } from './protocol.js';
 import type { ResolvedSocketOptions } from './socket-options.js';
 
-/** Close codes this endpoint uses (RFC 6455 §7.4.1). */
-export const CLOSE_GOING_AWAY = 1001;
-export const CLOSE_POLICY_VIOLATION = 1008;
-export const CLOSE_TOO_BIG = 1009;
-const CLOSE_INTERNAL_ERROR = 1011;
 
 export interface ClientSession extends HeartbeatTarget {
   readonly ws: WebSocket;

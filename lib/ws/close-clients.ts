@@ -1,7 +1,7 @@
 // Shutting clients down: 1001 to each, then whoever has not completed the closing handshake within
 // the grace (a peer that never reads) is terminated.
 import { WebSocket } from 'ws';
-import { CLOSE_GOING_AWAY } from './client-session.js';
+import { CLOSE_GOING_AWAY } from './endpoint.js';
 
 export async function closeClients(sockets: readonly WebSocket[], graceMs: number): Promise<void> {
   const closed = Promise.all(sockets.map((ws) => new Promise<void>((resolve) => {

@@ -12,10 +12,10 @@ import { closeClients } from './close-clients.js';
 import { createFrameSource } from './frames.js';
 import { startHeartbeat } from './heartbeat.js';
 import { resolveSocketOptions, type StatsSocketOptions } from './socket-options.js';
-import { createUpgradeHandler, type Authorization } from './upgrade.js';
+import type { Authorization } from './endpoint.js';
+import { createUpgradeHandler } from './upgrade.js';
 
-export { STATS_PATH, type Authorization } from './upgrade.js';
-export { CLOSE_GOING_AWAY, CLOSE_POLICY_VIOLATION, CLOSE_TOO_BIG } from './client-session.js';
+export { STATS_PATH, CLOSE_GOING_AWAY, CLOSE_POLICY_VIOLATION, CLOSE_TOO_BIG, type Authorization } from './endpoint.js';
 export type { StatsSocketOptions } from './socket-options.js';
 
 export interface AttachStatsSocketOptions extends StatsSocketOptions {

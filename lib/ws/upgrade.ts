@@ -6,13 +6,8 @@ import type { WebSocket, WebSocketServer } from 'ws';
 import { oneLine } from '../collectors/sample.js';
 import { rawErrorResponse } from '../http/json.js';
 import type { Logger } from '../log.js';
-import { CLOSE_GOING_AWAY, CLOSE_POLICY_VIOLATION } from './client-session.js';
+import { CLOSE_GOING_AWAY, CLOSE_POLICY_VIOLATION, STATS_PATH, type Authorization } from './endpoint.js';
 import { parseQuery, type IntervalLimits, type Selection } from './protocol.js';
-
-export const STATS_PATH = '/ws/stats';
-
-/** A refusal may carry headers (e.g. `Retry-After` with 429); they are sent with the HTTP answer. */
-export type Authorization = { ok: true } | { ok: false; status: number; error: string; headers?: Record<string, string> };
 
 export interface UpgradeOptions {
   wss: WebSocketServer;
