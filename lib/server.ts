@@ -3,7 +3,7 @@ import { createServer as createHttpsServer, type Server as HttpsServer } from 'n
 import type { AddressInfo } from 'node:net';
 import { oneLine } from './collectors/sample.js';
 import { SERVICE_DEFAULTS } from './defaults.js';
-import { checkWhole } from './option-check.js';
+import { checkPositive, checkWhole } from './option-check.js';
 import { createApp, type Middleware } from './http/app.js';
 import { rawErrorResponse } from './http/json.js';
 import { guardMiddleware } from './http/guard-middleware.js';
@@ -63,9 +63,7 @@ export async function createServer(monitor: Monitor, options: ServerOptions = {}
   const port = checkPort(options.port ?? DEFAULT_PORT);
   const logger = options.logger ?? createLogger({ quiet: true });
   const startedAt = Date.now();
-  if (options.idleExitMs !== undefined && !(options.idleExitMs > 0)) {
-    throw new RangeError(`idleExitMs must be above 0, got ${options.idleExitMs}`);
-  }
+  if (options.idleExitMs !== undefined) checkPositive('idleExitMs', options.idleExitMs);
 
   const security = resolveSecurityOptions(options.security ?? {}, options.env ?? process.env);
   const refusal = checkBinding(host, security.token);
