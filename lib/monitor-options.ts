@@ -53,8 +53,6 @@ export interface ResolvedMonitorOptions {
   timeoutMs: number;
   firstSampleTimeoutMs: number;
   primeMs: number;
-  /** Window in which collector results of one tick are merged into one message. */
-  coalesceMs: number;
   processes: { limit: number; matcher: ProcessMatcher; exposeCommandLine: boolean };
   gpu: GpuOptions;
   includeNetworkFilesystems: boolean;
@@ -93,7 +91,6 @@ export function resolveMonitorOptions(options: MonitorOptions = {}): ResolvedMon
     timeoutMs,
     firstSampleTimeoutMs,
     primeMs,
-    coalesceMs: 50,
     processes: { limit, matcher, exposeCommandLine: p.exposeCommandLine ?? false },
     gpu: checkGpuOptions(options.gpu ?? {}),
     includeNetworkFilesystems: options.includeNetworkFilesystems ?? false,
