@@ -1,7 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Observable, Subject } from 'rxjs';
-import { TestScheduler } from 'rxjs/testing';
 import type { Monitor } from '../../lib/monitor.js';
 import { createFrameSource } from '../../lib/ws/frames.js';
 import type { Topic } from '../../lib/types.js';
@@ -65,21 +64,26 @@ test('the pace a client gets is never faster than its collectors', () => {
   assert.is(frames.effectiveIntervalMs({ topics: ['gpu', 'processes'], intervalMs: null }), 2000, 'the fastest selected collector');
 });
 
-test('a slower requested interval: the first frame at once, then the newest once per interval (virtual time)', () => {
-  const scheduler = new TestScheduler((actual, expected) => assert.equal(actual, expected));
-  scheduler.run(({ cold, expectObservable }) => {
-    const source = cold('a 99ms b 99ms c 99ms d 99ms e 99ms f 99ms g', {
-      a: { cpu: 1 }, b: { cpu: 2 }, c: { cpu: 3 }, d: { cpu: 4 }, e: { cpu: 5 }, f: { cpu: 6 }, g: { cpu: 7 },
-    });
-    const monitor = {
-      options: { intervals: { cpu: 100, memory: 100, gpu: 100, disk: 100, network: 100, processes: 100 } },
-      select: () => source,
-    } as unknown as Monitor;
-    const frames = createFrameSource(monitor, scheduler);
-    const texts = new Observable<string>((subscriber) =>
-      frames.frames({ topics: ['cpu'], intervalMs: 300 }).subscribe((f) => subscriber.next(f.data.toString())));
-    expectObservable(texts, '^ 700ms !').toBe('a 299ms d 299ms g', { a: '{"cpu":1}', d: '{"cpu":4}', g: '{"cpu":7}' });
-  });
+test('the monitor is asked for the selection at its effective pace, one stream per distinct pace', () => {
+  const asked: [readonly Topic[], number | undefined][] = [];
+  const monitor = {
+    options: { intervals: { cpu: 1000, memory: 1000, gpu: 2000, disk: 1000, network: 1000, processes: 5000 } },
+    select: (topics: readonly Topic[], intervalMs?: number) => {
+      asked.push([topics, intervalMs]);
+      return new Observable<Record<string, unknown>>(() => {});
+    },
+  } as unknown as Monitor;
+  const frames = createFrameSource(monitor);
+  const subs = [
+    frames.frames({ topics: ['cpu'], intervalMs: null }).subscribe(),
+    frames.frames({ topics: ['cpu'], intervalMs: 500 }).subscribe(),
+    frames.frames({ topics: ['cpu'], intervalMs: 3000 }).subscribe(),
+    frames.frames({ topics: ['cpu'], intervalMs: 3000 }).subscribe(),
+  ];
+  assert.equal(asked, [[['cpu'], 1000], [['cpu'], 1000], [['cpu'], 3000]]);
+  assert.is(frames.activeSelections(), 3);
+  for (const s of subs) s.unsubscribe();
+  assert.is(frames.activeSelections(), 0);
 });
 
 test.run();
