@@ -63,7 +63,7 @@ export const FLAGS: readonly Flag[] = [
   { long: 'allow-origin', arg: '<o>', multiple: true, section: 'Security (see README "Security")', help: 'also accept browser pages from this origin (repeatable; wildcards like https://*.example.com or http://host:*)' },
   { long: 'allow-host', arg: '<name>', multiple: true, section: 'Security (see README "Security")', help: 'also accept this Host header name, e.g. behind a proxy (repeatable)' },
   { long: 'allow-null-origin', section: 'Security (see README "Security")', help: 'accept "Origin: null" (Electron pages loaded from disk using fetch; but any web site can send it from a sandboxed iframe)' },
-  { long: 'rate-limit', arg: '<n>', section: 'Security (see README "Security")', help: `requests per second per client address and origin (default ${HTTP_DEFAULTS.requestsPerSecond})` },
+  { long: 'rate-limit', arg: '<n>', section: 'Security (see README "Security")', help: `requests per second per client address (on loopback: per address and browser origin) (default ${HTTP_DEFAULTS.requestsPerSecond})` },
   { long: 'rate-burst', arg: '<n>', section: 'Security (see README "Security")', help: `requests a client may make at once (default ${HTTP_DEFAULTS.burst})` },
   { long: 'max-ws-clients', arg: '<n>', section: 'Security (see README "Security")', help: `concurrent WebSocket clients (default ${WS_DEFAULTS.maxClients})` },
   { long: 'quiet', short: 'q', section: 'Other', help: 'do not log' },

@@ -21,7 +21,7 @@ export const SERVICE_DEFAULTS = Object.freeze({
 
 /** HTTP limits: the security checks and Node's server options. */
 export const HTTP_DEFAULTS = Object.freeze({
-  /** Requests per second each client earns (per address and browser origin), and the burst (`--rate-limit`, `--rate-burst`). */
+  /** Requests per second each client earns (per address; on loopback per address and browser origin), and the burst (`--rate-limit`, `--rate-burst`). */
   requestsPerSecond: 20,
   burst: 40,
   /** Most rate-limit keys remembered at once (bounds the limiter's memory). */

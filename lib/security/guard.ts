@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { isLoopbackHost } from './binding.js';
 import { createHostPolicy, parseHostHeader, type HostPolicy } from './host.js';
 import type { SecurityOptions } from './options.js';
 import { createOriginPolicy, type OriginPolicy } from './origin.js';
@@ -14,8 +15,8 @@ import { createTokenCheck, presentedToken, type TokenCheck } from './token.js';
  *
  * The refusals before the rate limit cost no collection and spend no budget, so a page flooding
  * the service with refused requests cannot use up the budget of the clients that are served. The
- * rate limit comes before the token so that guessing tokens is throttled. Budgets are kept per
- * address *and* per browser origin (see {@link rateKey}): a page can only exhaust its own.
+ * rate limit comes before the token so that guessing tokens is throttled. On loopback, budgets are
+ * kept per address *and* per browser origin (see {@link rateKey}): a page can only exhaust its own.
  */
 /** The parts of an `IncomingMessage` the guard reads (a real one fits). */
 export interface GuardRequest {
@@ -101,19 +102,23 @@ export function clientKey(remoteAddress: string | undefined): string {
 }
 
 /**
- * The rate-limit budget a request spends: its address, plus who in a browser sent it. Programs
- * (curl, scripts, Electron's main process) send neither `Origin` nor `Sec-Fetch-Site`, so they
- * share the address's own budget; a browser page spends the budget of its origin, and a request a
- * browser made without an Origin (a same-site `no-cors` fetch, an `<img>`) the budget of its
- * `Sec-Fetch-Site`. A page on one origin therefore cannot lock out another origin, nor the
- * programs on the same machine.
+ * The rate-limit budget a request spends. From another machine: its address, whatever headers it
+ * sends (an Origin is just a header there, and rotating it must not buy more token guesses). On
+ * loopback, where every local client shares one address, the address plus who in a browser sent
+ * it: programs (curl, scripts, Electron's main process) send neither `Origin` nor
+ * `Sec-Fetch-Site` and share the address's own budget; a browser page spends the budget of its
+ * origin, and a request a browser made without an Origin (a same-site `no-cors` fetch, an `<img>`)
+ * the budget of its `Sec-Fetch-Site`. A page on one origin therefore cannot lock out another
+ * origin, nor the programs on the same machine.
  *
  * @example
  * rateKey({ headers: {}, socket: { remoteAddress: '::ffff:127.0.0.1' } });                       // '127.0.0.1'
  * rateKey({ headers: { origin: 'http://localhost:5173' }, socket: { remoteAddress: '::1' } }); // '::1 origin http://localhost:5173'
+ * rateKey({ headers: { origin: 'http://localhost:5173' }, socket: { remoteAddress: '192.0.2.7' } }); // '192.0.2.7'
  */
 export function rateKey(req: Pick<GuardRequest, 'headers' | 'socket'>): string {
   const address = clientKey(req.socket.remoteAddress);
+  if (!isLoopbackHost(address)) return address;
   const origin = req.headers.origin;
   if (origin !== undefined) return `${address} origin ${origin.slice(0, 256)}`;
   const site = req.headers['sec-fetch-site'];

@@ -9,7 +9,7 @@ import { parseOriginPattern } from './origin.js';
  */
 
 export interface RateLimitOptions {
-  /** Sustained requests per second per client (address + browser origin; HTTP requests and WebSocket upgrades). */
+  /** Sustained requests per second per client (address; on loopback address + browser origin; HTTP requests and WebSocket upgrades). */
   requestsPerSecond: number;
   /** Requests an address may make at once. */
   burst: number;
@@ -45,9 +45,9 @@ export interface SecurityOptions {
  * The defaults (numbers from lib/defaults.ts), and why:
  * - `token`: none; loopback-only needs none, and binding elsewhere is refused without one.
  * - `allowNullOrigin`: false; any web site can send `Origin: null` from a sandboxed iframe.
- * - `rateLimit`: 20/s sustained, burst 40, per address and browser origin. Widgets use one
- *   WebSocket each and the data changes every 2 s; a dashboard loading every `/api/stats/*`
- *   endpoint at once makes ~8 requests. Bounds token guessing.
+ * - `rateLimit`: 20/s sustained, burst 40, per address (on loopback per address and browser
+ *   origin). Widgets use one WebSocket each and the data changes every 2 s; a dashboard loading
+ *   every `/api/stats/*` endpoint at once makes ~8 requests. Bounds token guessing.
  * - `maxUrlBytes`: 8 KiB. The longest real target (`/ws/stats?token=<64 hex>`) is under 100 bytes;
  *   8 KiB is the common server default (nginx `large_client_header_buffers`).
  * - `maxHeaderBytes`: 16 KiB, Node's default, stated explicitly so it cannot drift.

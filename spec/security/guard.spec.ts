@@ -155,11 +155,23 @@ test('budgets are per address and browser origin: a flooding page cannot lock ou
   assert.ok(checkRequest(req({ host: 'localhost', 'sec-fetch-site': 'same-site' }), policies).ok, 'a same-site no-cors load has its own budget');
 });
 
-test('rateKey: programs share the address, browser requests are keyed by origin or fetch site', () => {
+test('rateKey: on loopback programs share the address, browser requests are keyed by origin or fetch site', () => {
   const at = (headers: IncomingHttpHeaders) => rateKey({ headers, socket: { remoteAddress: '::ffff:127.0.0.1' } });
   assert.is(at({}), '127.0.0.1');
   assert.is(at({ origin: 'http://localhost:5173' }), '127.0.0.1 origin http://localhost:5173');
   assert.is(at({ 'sec-fetch-site': 'same-site' }), '127.0.0.1 fetch same-site');
+  const lan = (headers: IncomingHttpHeaders) => rateKey({ headers, socket: { remoteAddress: '192.0.2.7' } });
+  assert.is(lan({ origin: 'http://localhost:5173' }), '192.0.2.7', 'from another machine an Origin is just a header: the address alone');
+  assert.is(lan({ 'sec-fetch-site': 'cross-site' }), '192.0.2.7');
+});
+
+test('from another machine, rotating the Origin buys no extra budget (token guessing stays throttled)', () => {
+  const { policies } = policiesFor({ token: TOKEN, rateLimit: { requestsPerSecond: 1, burst: 3 } });
+  const statuses = Array.from({ length: 6 }, (_, i) => {
+    const v = checkRequest(req({ host: 'localhost', origin: `http://localhost:${5000 + i}`, authorization: 'Bearer guess-guess-guess-guess' }, '/api/stats', 'GET', '192.0.2.7'), policies);
+    return v.ok ? 200 : v.status;
+  });
+  assert.equal(statuses, [401, 401, 401, 429, 429, 429]);
 });
 
 test('a cross-site request without CORS is refused; a top-level navigation and same-origin loads are not', () => {
