@@ -46,8 +46,3 @@ export function withParentDeathSignal(file: string, args: readonly string[], lau
   if (launcher === null) return { file, args: [...args] };
   return { file: launcher, args: ['--pdeathsig', 'KILL', '--', file, ...args] };
 }
-
-/** Which mechanism guards children here, in words (health, logs, specs). */
-export function parentDeathMechanism(launcher = pdeathsigLauncher()): string {
-  return launcher === null ? 'exit/signal hooks only' : `${launcher} --pdeathsig KILL`;
-}

@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parentDeathMechanism, pdeathsigLauncher, withParentDeathSignal } from '../../lib/tools/parent-death.js';
+import { pdeathsigLauncher, withParentDeathSignal } from '../../lib/tools/parent-death.js';
 import { fakeGpuPath, isAlive } from '../helpers/fake-gpu-path.js';
 import { gone } from '../collectors/gpu/collector-helpers.js';
 
@@ -15,7 +15,6 @@ test('through setpriv when there is one: the tool and its arguments follow "--" 
     args: ['--pdeathsig', 'KILL', '--', '/usr/bin/nvidia-smi', '-L'],
   });
   assert.equal(withParentDeathSignal('/usr/bin/nvidia-smi', ['--evil=$(x)'], null), { file: '/usr/bin/nvidia-smi', args: ['--evil=$(x)'] });
-  assert.is(parentDeathMechanism(null), 'exit/signal hooks only');
 });
 
 test('only on Linux', () => {
