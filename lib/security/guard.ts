@@ -133,7 +133,7 @@ export function rateKey(req: Pick<GuardRequest, 'headers' | 'socket'>): string {
  * could never read the answer; refusing it keeps other sites from spending collection and rate
  * budget. (Fetch Metadata resource isolation; browsers without it send no such header.)
  */
-export function isCrossSiteWithoutCors(headers: IncomingHttpHeaders): boolean {
+function isCrossSiteWithoutCors(headers: IncomingHttpHeaders): boolean {
   if (headers.origin !== undefined || headers['sec-fetch-site'] !== 'cross-site') return false;
   return !(headers['sec-fetch-mode'] === 'navigate' && (headers['sec-fetch-dest'] ?? 'document') === 'document');
 }

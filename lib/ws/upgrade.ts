@@ -67,7 +67,7 @@ function refuse(socket: Duplex, status: number, error: string, headers: Record<s
 }
 
 /** Close reasons are at most 123 bytes. */
-export function closeReason(text: string): string {
+function closeReason(text: string): string {
   const buf = Buffer.from(text, 'utf8');
   return buf.length <= 123 ? text : buf.subarray(0, 120).toString('utf8').replace(/\uFFFD$/, '') + '...';
 }
