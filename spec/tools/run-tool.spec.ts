@@ -92,7 +92,7 @@ test('no orphan nvidia-smi after the service gets SIGTERM: killed at once by the
   }
 });
 
-test('no orphan nvidia-smi even when the service is SIGKILLed (its next write hits a closed pipe)', async () => {
+test('no orphan nvidia-smi even when the service is SIGKILLed (parent-death signal; else its next write hits a closed pipe)', async () => {
   const fake = fakeGpuPath({ FAKE_NVIDIA_SMI_CSV: fixture('nvidia-smi/query-gpu-all-fields-h100-590.48.01-load.csv') }, ['nvidia-smi']);
   try {
     const parent = await startService(fake.env, 100);
