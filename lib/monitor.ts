@@ -1,7 +1,9 @@
 import {
   BehaviorSubject,
   EMPTY,
+  NEVER,
   Observable,
+  concatWith,
   combineLatest,
   defer,
   distinctUntilChanged,
@@ -107,6 +109,9 @@ export function createMonitor(options: MonitorOptions = {}): Monitor {
       }),
       // A collector that throws is restarted with backoff; a first value still comes from promptFirst.
       retry({ delay: (_e, count) => timer(Math.min(resolved.intervals[topic] * 2 ** (count - 1), 60_000), scheduler) }),
+      // A collector that has said all it will (GPU "off") keeps its last value until close():
+      // completing would make share() arm a linger timer that nothing cancels.
+      concatWith(NEVER),
       promptFirst<Sample<T>>(
         () => errorSample(spec.placeholder, `no reading within ${resolved.firstSampleTimeoutMs} ms`, Date.now()),
         resolved.firstSampleTimeoutMs,

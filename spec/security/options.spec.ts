@@ -56,7 +56,7 @@ test('sizes, counts and timeouts are range-checked with the option named', () =>
 
 test('server options carry the limits to Node', () => {
   const s = resolveSecurityOptions({ maxHeaderBytes: 8192, maxUrlBytes: 4096 }, {});
-  assert.equal(httpServerOptions(s), { maxHeaderSize: 8192, headersTimeout: 10_000, requestTimeout: 15_000, keepAliveTimeout: 5_000, connectionsCheckingInterval: 5_000, requireHostHeader: true });
+  assert.equal(httpServerOptions(s), { maxHeaderSize: 8192, headersTimeout: 10_000, requestTimeout: 15_000, keepAliveTimeout: 5_000, connectionsCheckingInterval: 5_000, requireHostHeader: false });
 });
 
 test.run();
