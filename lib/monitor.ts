@@ -19,13 +19,15 @@ import {
 } from 'rxjs';
 import type { CollectorContext } from './collectors/context.js';
 import type { Sample } from './collectors/sample.js';
-import { errorSample, oneLine } from './collectors/sample.js';
+import { errorSample } from './collectors/sample.js';
+import { oneLine } from './format/one-line.js';
 import { defaultCollectors, type CollectorSet, type CollectorSpec } from './collectors/registry.js';
 import { selectProcesses } from './collectors/process-matcher.js';
-import { readUptime } from './collectors/uptime.js';
+import { readUptime } from './procfs/read-uptime.js';
 import { silentLogger } from './log.js';
-import { resolveMonitorOptions, type MonitorOptions, type ResolvedMonitorOptions } from './monitor-options.js';
+import { collectorOptions, resolveMonitorOptions, type MonitorOptions, type ResolvedMonitorOptions } from './monitor-options.js';
 import { combineOnGrid } from './stream/combine-on-grid.js';
+import { holdWarm } from './stream/hold-warm.js';
 import { promptFirst } from './stream/prompt-first.js';
 import { shareWithLinger } from './stream/share-with-linger.js';
 import type { CollectorHealth, ProcessStats, SystemStats, Topic, TopicPayloads } from './types.js';
@@ -61,6 +63,17 @@ export interface Monitor {
   snapshot<K extends Topic>(topic: K): Promise<TopicPayloads[K]>;
   health(): Record<Topic, CollectorHealth>;
   /**
+   * The same streams for one-shot readers (REST, scrapes, `snapshot()`): each read keeps the
+   * stream running one interval longer, so a series of reads is answered from the replay instead
+   * of re-subscribing the collectors every time. Collection stops one interval plus the linger
+   * after the last read.
+   */
+  readonly warm: {
+    readonly stats$: Observable<SystemStats>;
+    topic<K extends Topic>(topic: K): Observable<TopicPayloads[K]>;
+    readonly allProcesses$: Observable<ProcessStats[]>;
+  };
+  /**
    * Stops every collector now (no linger), ending every subscription, and kills any GPU tool
    * it started. Later subscriptions complete at once.
    */
@@ -73,7 +86,7 @@ export function createMonitor(options: MonitorOptions = {}): Monitor {
   const resolved = resolveMonitorOptions(options);
   const { scheduler, lingerMs } = resolved;
   const logger = resolved.logger ?? silentLogger;
-  const collectors: CollectorSet = { ...defaultCollectors(resolved), ...resolved.collectors };
+  const collectors: CollectorSet = { ...defaultCollectors(collectorOptions(resolved)), ...resolved.collectors };
 
   const closed$ = new ReplaySubject<void>(1);
   let closed = false;
@@ -179,10 +192,20 @@ export function createMonitor(options: MonitorOptions = {}): Monitor {
     distinctUntilChanged((a, b) => TOPICS.every((t) => a[t] === b[t])),
   ) as Observable<Record<Topic, CollectorHealth>>;
 
+  const allProcesses$ = allProcessSamples.pipe(map((s) => s.value));
+  const warmTopics = Object.fromEntries(
+    TOPICS.map((t) => [t, holdWarm<unknown>(values[t], resolved.intervals[t], scheduler)]),
+  ) as unknown as { [K in Topic]: Observable<TopicPayloads[K]> };
+  const warm = {
+    stats$: holdWarm(stats$, resolved.intervalMs, scheduler),
+    topic: <K extends Topic>(t: K) => warmTopics[t],
+    allProcesses$: holdWarm(allProcesses$, resolved.intervals.processes, scheduler),
+  };
+
   function snapshot(): Promise<SystemStats>;
   function snapshot<K extends Topic>(topic: K): Promise<TopicPayloads[K]>;
   function snapshot(topic?: Topic): Promise<unknown> {
-    return topic ? firstValueFrom<unknown>(values[topic]) : firstValueFrom(stats$);
+    return topic ? firstValueFrom<unknown>(warm.topic(topic)) : firstValueFrom(warm.stats$);
   }
 
   return {
@@ -193,7 +216,8 @@ export function createMonitor(options: MonitorOptions = {}): Monitor {
     disk$: values.disk,
     network$: values.network,
     processes$: values.processes,
-    allProcesses$: allProcessSamples.pipe(map((s) => s.value)),
+    allProcesses$,
+    warm,
     health$: healthAll$,
     select,
     topic: (t) => values[t],

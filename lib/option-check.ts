@@ -27,12 +27,12 @@ export function checkPositive(name: string, value: unknown, max = Number.MAX_SAF
   return value;
 }
 
-/** A number of milliseconds in [min, max]. */
+/** A number of milliseconds in [min, max], rounded to a whole millisecond. */
 export function checkMs(name: string, value: unknown, min: number, max: number): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
     throw new OptionError(`${name} must be a number of milliseconds from ${min} to ${max}, got ${got(value)}`);
   }
-  return value;
+  return Math.round(value);
 }
 
 export function checkBoolean(name: string, value: unknown): boolean {

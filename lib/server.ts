@@ -1,7 +1,7 @@
 import { STATUS_CODES, createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { oneLine } from './collectors/sample.js';
+import { oneLine } from './format/one-line.js';
 import { SERVICE_DEFAULTS } from './defaults.js';
 import { checkPositive, checkWhole } from './option-check.js';
 import { createApp, type Middleware } from './http/app.js';

@@ -3,6 +3,7 @@
 // started), parent-death.ts (children cannot outlive the service), child-registry.ts (kill all on
 // exit), kill-tree.ts (kill a child's whole process group).
 import path from 'node:path';
+import { firstLine } from '../format/one-line.js';
 import { killTree } from './kill-tree.js';
 import { spawnTool } from './spawn.js';
 
@@ -80,9 +81,4 @@ export function toolFailure(
 export function describe(file: string, args: readonly string[]): string {
   const short = args.map((a) => (a.length > 40 && a.includes('=') ? a.slice(0, a.indexOf('=') + 1) + '…' : a));
   return [path.basename(file), ...short].join(' ');
-}
-
-export function firstLine(text: string): string {
-  const line = text.split(/\r?\n/).map((l) => l.trim()).find((l) => l.length > 0) ?? '';
-  return line.length > 200 ? line.slice(0, 197) + '...' : line;
 }

@@ -2,7 +2,7 @@
 // what happens to each message it sends.
 import type { Subscription } from 'rxjs';
 import { WebSocket, type RawData } from 'ws';
-import { oneLine } from '../collectors/sample.js';
+import { oneLine } from '../format/one-line.js';
 import type { Logger } from '../log.js';
 import { createFlow, type Flow } from './backpressure.js';
 import { CLOSE_INTERNAL_ERROR, CLOSE_POLICY_VIOLATION } from './endpoint.js';

@@ -3,7 +3,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { WebSocket, WebSocketServer } from 'ws';
-import { oneLine } from '../collectors/sample.js';
+import { oneLine } from '../format/one-line.js';
 import { rawErrorResponse } from '../http/json.js';
 import type { Logger } from '../log.js';
 import { CLOSE_GOING_AWAY, CLOSE_POLICY_VIOLATION, STATS_PATH, type Authorization } from './endpoint.js';

@@ -4,6 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import WebSocket from 'ws';
 import { fakeGpuPath, isAlive, type FakeTool } from '../helpers/fake-gpu-path.js';
 import { startService } from '../helpers/service.js';
+import { sleep, until } from '../helpers/wait.js';
 
 // Issue 14: a hung GPU tool (it never writes, so no broken pipe can end it) must not outlive a
 // SIGKILLed service. Tool processes are found by their command line, which holds the stand-in's
@@ -23,15 +24,6 @@ function processesUnder(dir: string): number[] {
   return pids;
 }
 
-async function waitFor(check: () => boolean, ms: number): Promise<boolean> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (check()) return true;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  return check();
-}
-
 const CASES: [FakeTool, Record<string, string>][] = [
   ['nvidia-smi', { FAKE_NVIDIA_SMI_HANG: '1' }],
   ['rocm-smi', { FAKE_ROCM_SMI_HANG: '1' }],
@@ -45,11 +37,11 @@ for (const [tool, vars] of CASES) {
     try {
       ws = new WebSocket(s.url.replace('http', 'ws') + '/ws/stats?topics=gpu');
       ws.on('error', () => {});
-      assert.ok(await waitFor(() => processesUnder(gpu.dir).length > 0, 10_000), `the hanging ${tool} runs while a client listens`);
+      await until(() => processesUnder(gpu.dir).length > 0, 10_000, `the hanging ${tool} to run while a client listens`);
       const before = processesUnder(gpu.dir);
       s.child.kill('SIGKILL');
       await s.exited;
-      await new Promise((r) => setTimeout(r, 3000));
+      await sleep(3000);
       const left = processesUnder(gpu.dir);
       assert.equal(left, [], `no ${tool} left 3 s after SIGKILL (were ${before.join(', ')})`);
     } finally {

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { connect, isStats } from '../ws/client.js';
+import { connect, isStats } from '../helpers/ws-client.js';
 import { startService, type RunningService } from '../helpers/service.js';
 
 // Issue 14: valid WebSocket messages are rate-limited per connection (default 20/s, bursts of 40):

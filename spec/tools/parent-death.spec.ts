@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pdeathsigLauncher, withParentDeathSignal } from '../../lib/tools/parent-death.js';
 import { fakeGpuPath, isAlive } from '../helpers/fake-gpu-path.js';
-import { gone } from '../collectors/gpu/collector-helpers.js';
+import { gone } from '../helpers/wait.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 

@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert';
 import { EventEmitter } from 'node:events';
 import type { WebSocket } from 'ws';
 import { startHeartbeat, type HeartbeatTarget } from '../../lib/ws/heartbeat.js';
+import { sleep } from '../helpers/wait.js';
 
 class FakeSocket extends EventEmitter {
   pings = 0;
@@ -18,7 +19,6 @@ class FakeSocket extends EventEmitter {
 }
 
 const target = (socket: FakeSocket): HeartbeatTarget => ({ ws: socket as unknown as WebSocket, awaitingPong: false });
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 test('a client that answers pings is kept; one that does not is terminated at the next round', async () => {
   const alive = new FakeSocket();
