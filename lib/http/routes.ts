@@ -5,6 +5,8 @@ import type { HealthResponse, Topic } from '../types.js';
 import { TOPICS } from '../types.js';
 import { sendError, sendJson } from './json.js';
 import { selectProcesses } from '../collectors/process-matcher.js';
+import { metricsRoute } from './metrics-route.js';
+import { openApiRoute } from './openapi-route.js';
 
 export interface RouteContext {
   monitor: Monitor;
@@ -60,6 +62,9 @@ export function createRoutes(ctx: RouteContext): Map<string, Handler> {
     );
     sendJson(res, 200, await read(source));
   });
+
+  routes.set('/metrics', metricsRoute(ctx, read));
+  routes.set('/api/openapi.json', openApiRoute(ctx.version, () => [...routes.keys()]));
 
   return routes;
 }

@@ -11,6 +11,7 @@ import type { HeartbeatTarget } from './heartbeat.js';
 import { createMessageBudget, type MessageBudget } from './message-budget.js';
 import { parseClientMessage, type ParseResult, type Selection } from './protocol.js';
 import type { ResolvedSocketOptions } from './socket-options.js';
+import type { WsErrorMessage, WsSubscribedMessage } from '../types.js';
 
 
 export interface ClientSession extends HeartbeatTarget {
@@ -65,7 +66,7 @@ export function startSession(ws: WebSocket, initial: Selection, ctx: SessionCont
   /** One error message, then close with 1008 (sent even when the client is behind: it is the last word). */
   function expel(error: string, why: string) {
     logger.warnOnce(`ws:${why}`, `WebSocket client closed: ${why}`);
-    ws.send(JSON.stringify({ error }));
+    ws.send(JSON.stringify({ error } satisfies WsErrorMessage));
     ws.close(CLOSE_POLICY_VIOLATION, why);
   }
 
@@ -80,11 +81,11 @@ export function startSession(ws: WebSocket, initial: Selection, ctx: SessionCont
         const window = `${options.badMessageWindowMs / 1000} s`;
         return expel(`too many invalid messages (more than ${options.maxBadMessages} within ${window}); last: ${result.error}`, 'too many invalid messages');
       }
-      session.flow.control(JSON.stringify({ error: result.error }));
+      session.flow.control(JSON.stringify({ error: result.error } satisfies WsErrorMessage));
       return;
     }
     const selection = result.selection;
-    session.flow.control(JSON.stringify({ subscribed: selection.topics, interval: frames.effectiveIntervalMs(selection) }));
+    session.flow.control(JSON.stringify({ subscribed: selection.topics, interval: frames.effectiveIntervalMs(selection) } satisfies WsSubscribedMessage));
     subscribe(selection);
   }
 

@@ -6,6 +6,7 @@ import type { WebSocket, WebSocketServer } from 'ws';
 import { oneLine } from '../format/one-line.js';
 import { rawErrorResponse } from '../http/json.js';
 import type { Logger } from '../log.js';
+import type { WsErrorMessage } from '../types.js';
 import { CLOSE_GOING_AWAY, CLOSE_POLICY_VIOLATION, STATS_PATH, type Authorization } from './endpoint.js';
 import { parseQuery, type IntervalLimits, type Selection } from './protocol.js';
 
@@ -51,7 +52,7 @@ export function createUpgradeHandler(options: UpgradeOptions): (req: IncomingMes
       if (options.closing()) return void ws.close(CLOSE_GOING_AWAY, 'server shutting down');
       if (!query.ok) {
         // Accepted so that a browser can read why: one error message, then 1008.
-        ws.send(JSON.stringify({ error: query.error }));
+        ws.send(JSON.stringify({ error: query.error } satisfies WsErrorMessage));
         return void ws.close(CLOSE_POLICY_VIOLATION, closeReason(query.error));
       }
       options.onClient(ws, query.selection);
