@@ -3,6 +3,7 @@ import { asyncScheduler, type SchedulerLike } from 'rxjs';
 import type { CollectorSet } from './collectors/registry.js';
 import type { GpuOptions } from './collectors/gpu/index.js';
 import { createProcessMatcher, type ProcessMatcher } from './collectors/process-matcher.js';
+import { DEFAULT_HISTORY_MS } from './history/history.js';
 import type { Logger } from './log.js';
 import type { Topic } from './types.js';
 import { TOPICS } from './types.js';
@@ -31,6 +32,8 @@ export interface MonitorOptions {
   firstSampleTimeoutMs?: number;
   /** Gap between the baseline and the first CPU/process reading, ms (default 250). */
   primeMs?: number;
+  /** How far back `history()` reaches, ms (default 600000 = 10 min; 0 keeps none). At most 3600 readings per topic. */
+  historyMs?: number;
   processes?: ProcessOptions;
   gpu?: GpuOptions;
   /** Disk: include network and FUSE filesystems (each probed apart with a timeout). */
@@ -53,6 +56,7 @@ export interface ResolvedMonitorOptions {
   primeMs: number;
   /** Window in which collector results of one tick are merged into one message. */
   coalesceMs: number;
+  historyMs: number;
   processes: { limit: number; matcher: ProcessMatcher; exposeCommandLine: boolean };
   gpu: GpuOptions;
   includeNetworkFilesystems: boolean;
@@ -66,6 +70,7 @@ export interface ResolvedMonitorOptions {
 
 export const MIN_INTERVAL_MS = 100;
 export const MAX_INTERVAL_MS = 3_600_000;
+export const MAX_HISTORY_MS = 86_400_000;
 
 export function resolveMonitorOptions(options: MonitorOptions = {}): ResolvedMonitorOptions {
   if (options === null || typeof options !== 'object') throw new TypeError('monitor options must be an object');
@@ -93,6 +98,7 @@ export function resolveMonitorOptions(options: MonitorOptions = {}): ResolvedMon
     firstSampleTimeoutMs,
     primeMs,
     coalesceMs: 50,
+    historyMs: checkMs('historyMs', options.historyMs ?? DEFAULT_HISTORY_MS, 0, MAX_HISTORY_MS),
     processes: { limit, matcher, exposeCommandLine: p.exposeCommandLine ?? false },
     gpu: checkGpuOptions(options.gpu ?? {}),
     includeNetworkFilesystems: options.includeNetworkFilesystems ?? false,

@@ -22,6 +22,7 @@ import { errorSample, oneLine } from './collectors/sample.js';
 import { defaultCollectors, type CollectorSet, type CollectorSpec, type SourceName } from './collectors/registry.js';
 import { selectProcesses } from './collectors/process-matcher.js';
 import { readUptime } from './collectors/uptime.js';
+import { createHistory, type HistoryQuery, type HistoryResponse } from './history/history.js';
 import { silentLogger } from './log.js';
 import { resolveMonitorOptions, type MonitorOptions, type ResolvedMonitorOptions } from './monitor-options.js';
 import { promptFirst } from './stream/prompt-first.js';
@@ -55,6 +56,8 @@ export interface Monitor {
   snapshot(): Promise<SystemStats>;
   snapshot<K extends Topic>(topic: K): Promise<TopicPayloads[K]>;
   health(): Record<Topic, CollectorHealth>;
+  /** Recent readings kept while collection ran (see `historyMs`), one row per tick; never wakes a collector. */
+  history(query?: HistoryQuery): HistoryResponse;
   /**
    * Stops every collector now (no linger), ending every subscription, and kills any GPU tool
    * it started. Later subscriptions complete at once.
@@ -79,6 +82,13 @@ export function createMonitor(options: MonitorOptions = {}): Monitor {
   const healthSubjects = Object.fromEntries(
     TOPICS.map((t) => [t, new BehaviorSubject<CollectorHealth>({ state: 'idle', activations: 0 })]),
   ) as Record<Topic, BehaviorSubject<CollectorHealth>>;
+  const history = createHistory(resolved.historyMs, resolved.intervals);
+  const record = (topic: Topic, sample: Sample<unknown>) => {
+    if (!sample.ok) return; // placeholders and kept-over values are not readings
+    const value = topic === 'processes' ? selectProcesses(sample.value as ProcessStats[], resolved.processes) : sample.value;
+    // The scheduler's clock (Date.now() in production) so that specs can run history in virtual time.
+    history.record(topic, scheduler.now(), value as never);
+  };
   const setHealth = (topic: Topic, patch: Partial<CollectorHealth>) => {
     const subject = healthSubjects[topic];
     subject.next({ ...subject.value, ...patch });
@@ -126,6 +136,7 @@ export function createMonitor(options: MonitorOptions = {}): Monitor {
           setHealth(topic, { state: 'error', reason: sample.error, source: sample.source ?? healthSubjects[topic].value.source });
         }
       }),
+      tap((sample) => record(topic, sample)),
       finalize(() => setHealth(topic, { state: 'idle', reason: undefined })),
       takeUntil(closed$),
       shareWithLinger(lingerMs, scheduler),
@@ -191,6 +202,7 @@ export function createMonitor(options: MonitorOptions = {}): Monitor {
     select,
     topic: (t) => values[t],
     snapshot,
+    history: (query) => history.query(query),
     health: () => Object.fromEntries(TOPICS.map((t) => [t, healthSubjects[t].value])) as Record<Topic, CollectorHealth>,
     close: () => {
       if (closed) return;

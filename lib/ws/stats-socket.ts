@@ -10,7 +10,7 @@ import type { Monitor } from '../monitor.js';
 import { createFlow, type Flow } from './backpressure.js';
 import { createFrameSource } from './frames.js';
 import { startHeartbeat, type HeartbeatTarget } from './heartbeat.js';
-import { DEFAULT_SELECTION, parseClientMessage, parseQuery, type IntervalLimits, type Selection } from './protocol.js';
+import { DEFAULT_SELECTION, parseClientMessage, parseQuery, type HistoryRequest, type IntervalLimits, type Selection } from './protocol.js';
 import { rawErrorResponse } from '../http/json.js';
 
 export const STATS_PATH = '/ws/stats';
@@ -151,11 +151,11 @@ export function attachStatsSocket(options: AttachStatsSocketOptions): StatsSocke
         ws.send(JSON.stringify({ error: query.error }));
         return void ws.close(CLOSE_POLICY_VIOLATION, reason(query.error));
       }
-      connect(ws, query.selection);
+      connect(ws, query.selection, query.history);
     });
   }
 
-  function connect(ws: WebSocket, selection: Selection) {
+  function connect(ws: WebSocket, selection: Selection, history?: HistoryRequest) {
     const client: Client = {
       ws,
       selection,
@@ -176,6 +176,7 @@ export function attachStatsSocket(options: AttachStatsSocketOptions): StatsSocke
       client.subscription = undefined;
     });
     ws.on('message', (data, isBinary) => onMessage(client, data, isBinary));
+    if (history) sendHistory(client, selection, history);
     subscribe(client, selection);
   }
 
@@ -215,7 +216,13 @@ export function attachStatsSocket(options: AttachStatsSocketOptions): StatsSocke
     }
     const selection = result.selection;
     client.flow.control(JSON.stringify({ subscribed: selection.topics, interval: frames.effectiveIntervalMs(selection) }));
+    if (result.history) sendHistory(client, selection, result.history);
     subscribe(client, selection);
+  }
+
+  /** One `{"history": {intervalMs, samples}}` message, before the stream it precedes. */
+  function sendHistory(client: Client, selection: Selection, request: HistoryRequest) {
+    client.flow.control(JSON.stringify({ history: monitor.history({ topics: selection.topics, ...request }) }));
   }
 
   server.on('upgrade', onUpgrade);
