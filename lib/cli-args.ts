@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { DEFAULT_HISTORY_MS } from './history/history.js';
 import { DEFAULT_HOST, DEFAULT_PORT } from './server.js';
 import type { SecurityInput } from './security/options.js';
 
@@ -10,6 +11,8 @@ export interface CliConfig {
   port: number;
   intervalMs: number;
   lingerMs: number;
+  /** How far back /api/history reaches, ms (0 = keep none). */
+  historyMs: number;
   processLimit: number;
   exposeCommandLine: boolean;
   includeNetworkFs: boolean;
@@ -31,6 +34,7 @@ Options:
   -H, --host <addr>        address to bind (default ${DEFAULT_HOST}, loopback only)
   -i, --interval <time>    sampling interval: 2000, 2000ms or 2s (default 2s, 100ms..1h)
       --linger <time>      keep collecting this long after the last client leaves (default 5s)
+      --history <time>     how far back /api/history and the dashboard reach (default 10m, 0 = off)
       --process-limit <n>  how many AI/ML processes /api/stats/processes lists (default 25)
       --expose-command-line  include each process's full command line (off: they carry secrets)
       --include-network-fs list NFS/SMB/FUSE mounts too (each probed with a timeout)
@@ -66,6 +70,7 @@ export function parseCli(argv: string[]): CliConfig {
         host: { type: 'string', short: 'H' },
         interval: { type: 'string', short: 'i' },
         linger: { type: 'string' },
+        history: { type: 'string' },
         'process-limit': { type: 'string' },
         'expose-command-line': { type: 'boolean' },
         'include-network-fs': { type: 'boolean' },
@@ -98,6 +103,7 @@ export function parseCli(argv: string[]): CliConfig {
     port: portText === undefined ? DEFAULT_PORT : parsePort(portText),
     intervalMs: values.interval === undefined ? 2000 : parseDuration('--interval', values.interval),
     lingerMs: values.linger === undefined ? 5000 : parseDuration('--linger', values.linger),
+    historyMs: values.history === undefined ? DEFAULT_HISTORY_MS : parseDuration('--history', values.history),
     processLimit: values['process-limit'] === undefined ? 25 : parseCount('--process-limit', values['process-limit']),
     exposeCommandLine: values['expose-command-line'] ?? false,
     includeNetworkFs: values['include-network-fs'] ?? false,
@@ -128,11 +134,11 @@ export function parsePort(text: string): number {
   return Number(text);
 }
 
-/** "2000", "2000ms", "2s", "1.5s", "1m" -> milliseconds. */
+/** "2000", "2000ms", "2s", "1.5s", "1m", "1h" -> milliseconds. */
 export function parseDuration(flag: string, text: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text.trim());
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
   if (!m) throw new UsageError(`invalid ${flag} "${text}": expected e.g. 2000, 2000ms, 2s or 1m`);
-  const factor = m[2] === 's' ? 1000 : m[2] === 'm' ? 60_000 : 1;
+  const factor = m[2] === 's' ? 1000 : m[2] === 'm' ? 60_000 : m[2] === 'h' ? 3_600_000 : 1;
   return Math.round(Number(m[1]) * factor);
 }
 
