@@ -54,8 +54,6 @@ export interface ResolvedMonitorOptions {
   timeoutMs: number;
   firstSampleTimeoutMs: number;
   primeMs: number;
-  /** Window in which collector results of one tick are merged into one message. */
-  coalesceMs: number;
   historyMs: number;
   processes: { limit: number; matcher: ProcessMatcher; exposeCommandLine: boolean };
   gpu: GpuOptions;
@@ -97,7 +95,6 @@ export function resolveMonitorOptions(options: MonitorOptions = {}): ResolvedMon
     timeoutMs,
     firstSampleTimeoutMs,
     primeMs,
-    coalesceMs: 50,
     historyMs: checkMs('historyMs', options.historyMs ?? DEFAULT_HISTORY_MS, 0, MAX_HISTORY_MS),
     processes: { limit, matcher, exposeCommandLine: p.exposeCommandLine ?? false },
     gpu: checkGpuOptions(options.gpu ?? {}),

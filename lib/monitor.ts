@@ -2,7 +2,6 @@ import {
   BehaviorSubject,
   EMPTY,
   Observable,
-  auditTime,
   combineLatest,
   defer,
   distinctUntilChanged,
@@ -19,12 +18,13 @@ import {
 import type { CollectorContext } from './collectors/context.js';
 import type { Sample } from './collectors/sample.js';
 import { errorSample, oneLine } from './collectors/sample.js';
-import { defaultCollectors, type CollectorSet, type CollectorSpec, type SourceName } from './collectors/registry.js';
+import { defaultCollectors, type CollectorSet, type CollectorSpec } from './collectors/registry.js';
 import { selectProcesses } from './collectors/process-matcher.js';
 import { readUptime } from './collectors/uptime.js';
 import { createHistory, type HistoryQuery, type HistoryResponse } from './history/history.js';
 import { silentLogger } from './log.js';
 import { resolveMonitorOptions, type MonitorOptions, type ResolvedMonitorOptions } from './monitor-options.js';
+import { combineOnGrid } from './stream/combine-on-grid.js';
 import { promptFirst } from './stream/prompt-first.js';
 import { shareWithLinger } from './stream/share-with-linger.js';
 import type { CollectorHealth, ProcessStats, SystemStats, Topic, TopicPayloads } from './types.js';
@@ -49,8 +49,11 @@ export interface Monitor {
   readonly allProcesses$: Observable<ProcessStats[]>;
   /** Collector states; reading it never wakes a collector. */
   readonly health$: Observable<Record<Topic, CollectorHealth>>;
-  /** Only the given topics (waking only their collectors), shared per distinct selection. */
-  select(topics: readonly Topic[]): Observable<StatsSelection>;
+  /**
+   * Only the given topics (waking only their collectors), shared per distinct selection: one
+   * message per `intervalMs` (default and minimum: the fastest of their collectors' intervals).
+   */
+  select(topics: readonly Topic[], intervalMs?: number): Observable<StatsSelection>;
   topic<K extends Topic>(topic: K): Observable<TopicPayloads[K]>;
   /** One current reading: the whole stats object, or one topic's payload. */
   snapshot(): Promise<SystemStats>;
@@ -66,10 +69,6 @@ export interface Monitor {
   readonly closed: boolean;
   readonly options: ResolvedMonitorOptions;
 }
-
-const SOURCE_OF: Record<Topic, SourceName> = {
-  cpu: 'cpu', memory: 'memory', gpu: 'gpu', disk: 'disk', network: 'network', processes: 'processes',
-};
 
 export function createMonitor(options: MonitorOptions = {}): Monitor {
   const resolved = resolveMonitorOptions(options);
@@ -95,7 +94,7 @@ export function createMonitor(options: MonitorOptions = {}): Monitor {
   };
 
   function sharedSource<T>(topic: Topic): Observable<Sample<T>> {
-    const spec = collectors[SOURCE_OF[topic]] as unknown as CollectorSpec<T>;
+    const spec = collectors[topic] as unknown as CollectorSpec<T>;
     const ctx: CollectorContext = {
       intervalMs: resolved.intervals[topic],
       timeoutMs: resolved.timeoutMs,
@@ -139,7 +138,8 @@ export function createMonitor(options: MonitorOptions = {}): Monitor {
       tap((sample) => record(topic, sample)),
       finalize(() => setHealth(topic, { state: 'idle', reason: undefined })),
       takeUntil(closed$),
-      shareWithLinger(lingerMs, scheduler),
+      // After close() the last unsubscribe must not arm a linger timer (it would hold the process).
+      shareWithLinger(lingerMs, scheduler, () => closed),
     );
     // After close(), complete at once without connecting: share() would otherwise arm a linger
     // timer for a source that completed synchronously, keeping the process alive for lingerMs.
@@ -159,17 +159,19 @@ export function createMonitor(options: MonitorOptions = {}): Monitor {
   ) as { [K in Topic]: Observable<TopicPayloads[K]> };
 
   const selections = new Map<string, Observable<StatsSelection>>();
-  function select(topics: readonly Topic[]): Observable<StatsSelection> {
+  function select(topics: readonly Topic[], intervalMs?: number): Observable<StatsSelection> {
     const chosen = TOPICS.filter((t) => topics.includes(t));
-    const key = chosen.join(',');
+    if (chosen.length === 0) throw new RangeError(`select: no known topic in ${JSON.stringify(topics)} (known: ${TOPICS.join(', ')})`);
+    const pace = Math.max(intervalMs ?? 0, Math.min(...chosen.map((t) => resolved.intervals[t])));
+    const key = `${chosen.join(',')}@${pace}`;
     let stream = selections.get(key);
     if (!stream) {
       const inputs = Object.fromEntries(chosen.map((t) => [t, values[t]]));
-      stream = combineLatest(inputs).pipe(
-        // Collectors on one interval finish within a few ms of each other: one message per tick.
-        auditTime(resolved.coalesceMs, scheduler),
-        map((parts) => ({ ...parts, uptime: readUptime(resolved.procRoot), timestamp: new Date().toISOString() })),
-        // No linger of its own: the collectors linger and replay, so re-combining is instant.
+      const ownPace = chosen.filter((t) => resolved.intervals[t] !== pace);
+      stream = combineOnGrid(inputs, { intervalMs: pace, ownPace, scheduler }).pipe(
+        map((parts) => ({ ...parts, uptime: readUptime(resolved.procRoot), timestamp: new Date(scheduler.now()).toISOString() })),
+        // No linger of its own: the collectors linger and replay, and combineOnGrid emits at once
+        // when every input replays, so a reader on a warm service is answered synchronously.
         share({ connector: () => new ReplaySubject(1), resetOnRefCountZero: true }),
       );
       selections.set(key, stream);

@@ -97,11 +97,14 @@ export interface NetworkStats {
   bytesRecv: number;
   packetsSent: number;
   packetsRecv: number;
-  /** Extras: per-second rates over the last interval (0 on the first reading). */
-  bytesSentPerSec: number;
-  bytesRecvPerSec: number;
-  packetsSentPerSec: number;
-  packetsRecvPerSec: number;
+  /**
+   * Extras: per-second rates over the last interval (a first reading measures over the 250 ms
+   * prime); null when no rate can be known yet, never a made-up 0.
+   */
+  bytesSentPerSec: number | null;
+  bytesRecvPerSec: number | null;
+  packetsSentPerSec: number | null;
+  packetsRecvPerSec: number | null;
   interfaces: NetworkInterfaceStats[];
 }
 
@@ -111,8 +114,9 @@ export interface NetworkInterfaceStats {
   bytesRecv: number;
   packetsSent: number;
   packetsRecv: number;
-  bytesSentPerSec: number;
-  bytesRecvPerSec: number;
+  /** null for an interface's first reading, or after its counter went backwards. */
+  bytesSentPerSec: number | null;
+  bytesRecvPerSec: number | null;
 }
 
 export interface ProcessStats {

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { TestScheduler } from 'rxjs/testing';
-import { Subscription, take } from 'rxjs';
+import { Subscription, concat, defer, map, take, throwError, timer } from 'rxjs';
 import { createMonitor } from '../lib/monitor.js';
 import { TOPICS } from '../lib/types.js';
 import { crashing, fakeCollectors, fakeCpu, hanging } from './helpers/fake-collectors.js';
@@ -109,7 +109,7 @@ test('a hanging collector contributes a placeholder after the first-sample timeo
       [600, () => (gpu = monitor.health().gpu)],
     ]);
     scheduler.flush();
-    assert.is(seen[0]!.t, 550, 'first stats after firstSampleTimeoutMs + coalescing, not never');
+    assert.is(seen[0]!.t, 500, 'first stats right at firstSampleTimeoutMs, not never');
     assert.equal(seen[0]!.gpu, []);
     assert.is(seen[1]!.cpu, 2, 'the other collectors keep flowing');
     assert.is(gpu.state, 'error');
@@ -131,10 +131,50 @@ test('a crashing collector is restarted with backoff while the others keep flowi
     ]);
     scheduler.flush();
     assert.equal(cpu, [1, 2, 3, 4]);
-    // attempts at 0, +1000, +2000 (cumulative 3000) before the 4th stats message at 3100
+    // attempts at 0, +1000, +2000 (cumulative 3000) by the 4th stats message, at the 3000 grid point
     assert.is(fakes.disk.counter.starts, 3);
     assert.is(disk.state, "error");
     assert.match(disk.reason ?? "", /collector exploded/);
+  });
+});
+
+test('stats$ emits once per tick with a GPU on its own clock (40 % out of phase), across a collector restart', () => {
+  const scheduler = virtual();
+  scheduler.run(() => {
+    // The nvidia-smi loop child: its own timer, 400 ms after the grid, crashing once at 3.4 s.
+    let starts = 0;
+    const loopGpu = {
+      placeholder: [],
+      create: () => defer(() => {
+        starts++;
+        const readings = timer(400, 1000, scheduler).pipe(map(() => ({ value: [], ok: true, at: scheduler.now() })));
+        return starts === 1 ? concat(readings.pipe(take(4)), throwError(() => new Error('loop child died'))) : readings;
+      }),
+    };
+    const monitor = createMonitor({ ...base, collectors: { ...fakeCollectors(), gpu: loopGpu } });
+    const times: number[] = [];
+    const sub = monitor.stats$.subscribe(() => times.push(scheduler.now()));
+    scheduler.schedule(() => sub.unsubscribe(), 10_999);
+    scheduler.flush();
+    assert.is(starts, 2, 'the GPU collector was restarted');
+    // First at 400 (the GPU's first reading), then one per grid slot from 1000 on: 11 in 11 s.
+    assert.is(times.length, 11, times.join(', '));
+    for (let slot = 1; slot <= 10; slot++) assert.is(times.filter((t) => Math.floor(t / 1000) === slot).length, 1, `slot ${slot}`);
+  });
+});
+
+test('select() with per-topic intervals paces the selection at its own interval, once per tick', () => {
+  const scheduler = virtual();
+  scheduler.run(() => {
+    const monitor = createMonitor({ ...base, intervals: { disk: 3000 }, collectors: fakeCollectors() });
+    const both: number[] = [];
+    const slow: number[] = [];
+    const a = monitor.select(['cpu', 'disk']).subscribe(() => both.push(scheduler.now()));
+    const b = monitor.select(['cpu'], 2000).subscribe(() => slow.push(scheduler.now()));
+    scheduler.schedule(() => { a.unsubscribe(); b.unsubscribe(); }, 8_999);
+    scheduler.flush();
+    assert.equal(both, [0, 1000, 2000, 3000, 4000, 5000, 6000, 7000, 8000], 'the fastest topic sets the pace, never waiting for the slower');
+    assert.equal(slow, [0, 2000, 4000, 6000, 8000], 'a slower requested interval, on its own grid');
   });
 });
 

@@ -11,16 +11,18 @@ export const NETWORK_PLACEHOLDER: NetworkStats = {
   bytesRecv: 0,
   packetsSent: 0,
   packetsRecv: 0,
-  bytesSentPerSec: 0,
-  bytesRecvPerSec: 0,
-  packetsSentPerSec: 0,
-  packetsRecvPerSec: 0,
+  bytesSentPerSec: null,
+  bytesRecvPerSec: null,
+  packetsSentPerSec: null,
+  packetsRecvPerSec: null,
   interfaces: [],
 };
 
 /**
  * Traffic over all interfaces (loopback included, as the original service counted), cumulative
- * since boot, plus per-second rates over the last interval: 0 on the first reading.
+ * since boot, plus per-second rates over the last interval. A first reading comes `primeMs` after
+ * a baseline, so it already carries a real rate; a rate that cannot be known (an interface seen
+ * for the first time, a counter that went backwards) is null, never a made-up 0.
  */
 export const networkCollector: CollectorFactory<NetworkStats> = (ctx) =>
   poll(() => networkSampler(ctx, ctx.platform === 'linux' ? procfsCounters(ctx.procRoot) : systeminformationCounters), {
@@ -48,14 +50,17 @@ const systeminformationCounters: ReadCounters = async () =>
 function networkSampler(ctx: Pick<CollectorContext, 'scheduler' | 'platform'>, read: ReadCounters): Sampler<NetworkStats> {
   let previous: { at: number; byName: Map<string, InterfaceCounters> } | undefined;
   const source = ctx.platform === 'linux' ? 'procfs' : 'systeminformation';
+  const remember = (counters: InterfaceCounters[]) => {
+    previous = { at: ctx.scheduler.now(), byName: new Map(counters.map((c) => [c.name, c])) };
+  };
   const toStats = (counters: InterfaceCounters[]): NetworkStats => {
     const at = ctx.scheduler.now();
     const seconds = previous ? (at - previous.at) / 1000 : 0;
     const before = previous?.byName;
-    previous = { at, byName: new Map(counters.map((c) => [c.name, c])) };
+    remember(counters);
     // A counter that went down (interface re-created, 32-bit wrap) gives no rate rather than a negative one.
-    const rate = (now: number, then: number | undefined) =>
-      seconds > 0 && then !== undefined && now >= then ? round2((now - then) / seconds) : 0;
+    const rate = (now: number, then: number | undefined): number | null =>
+      seconds > 0 && then !== undefined && now >= then ? round2((now - then) / seconds) : null;
     const interfaces: NetworkInterfaceStats[] = counters.map((c) => {
       const old = before?.get(c.name);
       return {
@@ -65,11 +70,16 @@ function networkSampler(ctx: Pick<CollectorContext, 'scheduler' | 'platform'>, r
       };
     });
     const total = (pick: (c: InterfaceCounters) => number) => counters.reduce((sum, c) => sum + pick(c), 0);
-    const totalRate = (pick: (c: InterfaceCounters) => number) =>
-      counters.reduce((sum, c) => {
+    // The total is null only when no interface has a rate; an interface without one adds nothing.
+    const totalRate = (pick: (c: InterfaceCounters) => number): number | null => {
+      let sum: number | null = null;
+      for (const c of counters) {
         const old = before?.get(c.name);
-        return sum + rate(pick(c), old && pick(old));
-      }, 0);
+        const r = rate(pick(c), old && pick(old));
+        if (r !== null) sum = round2((sum ?? 0) + r);
+      }
+      return sum;
+    };
     return {
       bytesSent: total((c) => c.bytesSent),
       bytesRecv: total((c) => c.bytesRecv),
@@ -83,6 +93,11 @@ function networkSampler(ctx: Pick<CollectorContext, 'scheduler' | 'platform'>, r
     };
   };
   return {
+    baseline() {
+      const counters = read();
+      if (counters instanceof Promise) return counters.then(remember);
+      remember(counters);
+    },
     sample() {
       const counters = read();
       return counters instanceof Promise

@@ -1,4 +1,5 @@
 import {
+  EMPTY,
   Observable,
   asyncScheduler,
   catchError,
@@ -13,6 +14,7 @@ import {
   timer,
   type SchedulerLike,
 } from 'rxjs';
+import { gridTicks } from '../stream/grid.js';
 import { errorSample, okSample, type Sample, type SampleResult } from './sample.js';
 
 /**
@@ -41,9 +43,11 @@ export interface PollOptions<T> {
 }
 
 /**
- * A cold observable that samples on its own timer. All pollers tick on the same grid
- * (primeMs + k × interval) whether or not they need a baseline, so collectors sharing an
- * interval finish together and the combined stream emits once per tick.
+ * A cold observable that samples on its own timer: a first reading at once (or `primeMs` after
+ * the baseline), then at every point of the interval grid (whole multiples of the interval on
+ * the scheduler's clock) from half an interval later on. Every poller on one interval shares the
+ * grid whenever it started, so the combined stream finds their readings together just after
+ * each grid point.
  */
 export function poll<T>(createSampler: () => Sampler<T>, options: PollOptions<T>): Observable<Sample<T>> {
   const { intervalMs, timeoutMs, primeMs, placeholder } = options;
@@ -53,9 +57,11 @@ export function poll<T>(createSampler: () => Sampler<T>, options: PollOptions<T>
     let lastGood: T | undefined;
     const hasBaseline = typeof sampler.baseline === 'function';
     const BASELINE = -1;
+    const first = hasBaseline ? primeMs : 0;
     const ticks = merge(
       of(hasBaseline ? BASELINE : 0),
-      timer(hasBaseline ? primeMs : primeMs + intervalMs, intervalMs, scheduler).pipe(map((n) => n + 1)),
+      hasBaseline ? timer(primeMs, scheduler).pipe(map(() => 0)) : EMPTY,
+      gridTicks(intervalMs, first + intervalMs / 2, scheduler).pipe(map((n) => n + 1)),
     );
     return ticks.pipe(
       exhaustMap((tick) => {

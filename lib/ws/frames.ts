@@ -1,6 +1,6 @@
 // Shared serialization: every client with the same selection receives the same Buffer, made by one
 // JSON.stringify (and one UTF-8 encoding) per tick, however many clients there are.
-import { Observable, ReplaySubject, asyncScheduler, map, share, throttleTime, type SchedulerLike } from 'rxjs';
+import { Observable, ReplaySubject, map, share } from 'rxjs';
 import type { Monitor } from '../monitor.js';
 import { selectionKey, type Selection } from './protocol.js';
 
@@ -18,7 +18,7 @@ export interface FrameSource {
   activeSelections(): number;
 }
 
-export function createFrameSource(monitor: Monitor, scheduler: SchedulerLike = asyncScheduler): FrameSource {
+export function createFrameSource(monitor: Monitor): FrameSource {
   const cache = new Map<string, { refs: number; stream: Observable<Frame> }>();
 
   const baseIntervalMs = (selection: Selection) =>
@@ -34,12 +34,8 @@ export function createFrameSource(monitor: Monitor, scheduler: SchedulerLike = a
     const existing = cache.get(key);
     if (existing) return existing.stream;
 
-    let source = monitor.select(selection.topics);
-    if (selection.intervalMs !== null && selection.intervalMs > baseIntervalMs(selection)) {
-      // First value at once (the replay), then the newest once per interval.
-      source = source.pipe(throttleTime(selection.intervalMs, scheduler, { leading: true, trailing: true }));
-    }
-    const shared = source.pipe(
+    // The monitor paces the selection on the interval grid: one message per effective interval.
+    const shared = monitor.select(selection.topics, effectiveIntervalMs(selection)).pipe(
       map((stats): Frame => ({ data: Buffer.from(JSON.stringify(stats), 'utf8') })),
       share({ connector: () => new ReplaySubject<Frame>(1), resetOnRefCountZero: true, resetOnComplete: true, resetOnError: true }),
     );

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { TestScheduler } from 'rxjs/testing';
-import { map, take } from 'rxjs';
+import { map, mergeMap, take } from 'rxjs';
 import { poll, type Sampler } from '../../lib/collectors/poll.js';
 
 const virtual = () => new TestScheduler((actual, expected) => assert.equal(actual, expected));
@@ -11,11 +11,24 @@ function counter(): Sampler<number> {
   return { sample: () => ({ value: ++n, source: 'test' }) };
 }
 
-test('a plain collector samples at once, then on the prime + k × interval grid', () => {
+test('a plain collector samples at once, then at the interval grid points from half an interval on', () => {
   virtual().run(({ expectObservable }) => {
     const values = poll(counter, { intervalMs: 2000, timeoutMs: 500, primeMs: 250, placeholder: 0 })
       .pipe(map((s) => s.value), take(3));
-    expectObservable(values).toBe('a 2249ms b 1999ms (c|)', { a: 1, b: 2, c: 3 });
+    expectObservable(values).toBe('a 1999ms b 1999ms (c|)', { a: 1, b: 2, c: 3 });
+  });
+});
+
+test('pollers started at different times read at the same grid points', () => {
+  virtual().run(({ expectObservable, cold }) => {
+    const early = poll(counter, { intervalMs: 1000, timeoutMs: 500, primeMs: 100, placeholder: 0 })
+      .pipe(map((s) => s.value), take(3));
+    // Subscribed 700 ms later: a first reading at once, then 2000 (1000 is under half an interval away).
+    const late = cold('700ms a|').pipe(
+      mergeMap(() => poll(counter, { intervalMs: 1000, timeoutMs: 500, primeMs: 100, placeholder: 0 }).pipe(map((s) => s.value), take(3))),
+    );
+    expectObservable(early).toBe('a 999ms b 999ms (c|)', { a: 1, b: 2, c: 3 });
+    expectObservable(late).toBe('700ms a 1299ms b 999ms (c|)', { a: 1, b: 2, c: 3 });
   });
 });
 
@@ -28,7 +41,8 @@ test('a delta collector takes its baseline at once and first emits after the pri
     };
     const values = poll(sampler, { intervalMs: 2000, timeoutMs: 500, primeMs: 250, placeholder: 0 })
       .pipe(map((s) => s.value), take(2));
-    expectObservable(values).toBe('250ms a 1999ms (b|)', { a: 1, b: 2 });
+    // First reading 250 ms after the baseline, then the first grid point at least half an interval later.
+    expectObservable(values).toBe('250ms a 1749ms (b|)', { a: 1, b: 2 });
   });
 });
 

@@ -1,0 +1,121 @@
+import { Observable, asyncScheduler, type ObservedValueOf, type SchedulerLike, type Subscription } from 'rxjs';
+import { nextGridTime } from './grid.js';
+
+export interface CombineOnGridOptions {
+  /** The grid: whole multiples of this on the scheduler's clock. One emission per grid slot. */
+  intervalMs: number;
+  /**
+   * How long after a grid point to wait for the inputs that usually report just after it
+   * (default a quarter of the interval, at most 1 s; never more than half the interval).
+   */
+  maxWaitMs?: number;
+  /** Inputs known to report on another interval: never waited for, their latest value is used. */
+  ownPace?: readonly string[];
+  scheduler?: SchedulerLike;
+}
+
+type Inputs = Record<string, Observable<unknown>>;
+export type Combined<T extends Inputs> = { [K in keyof T]: ObservedValueOf<T[K]> };
+
+/**
+ * Combines the latest value of every input into exactly one emission per interval, whatever the
+ * inputs' phases: the first as soon as every input has a value, then one in each grid slot.
+ *
+ * A slot is a grid point plus a short waiting window. Inputs that reported inside the previous
+ * slot's window (the pollers, which tick on the same grid) are waited for, so the slot's emission
+ * carries their fresh reading; inputs on a clock of their own (the nvidia-smi loop child, a
+ * slower per-topic interval, a slow reader) are not, and contribute their latest value. The
+ * waited-for set follows each input's real phase. A slot emits once, when everything it waits for
+ * has reported or when its window ends, whichever comes first: the count is exact by construction.
+ *
+ * @example
+ * combineOnGrid({ cpu: cpu$, gpu: gpu$ }, { intervalMs: 2000 }).subscribe(({ cpu, gpu }) => render(cpu, gpu));
+ */
+export function combineOnGrid<T extends Inputs>(inputs: T, options: CombineOnGridOptions): Observable<Combined<T>> {
+  const { intervalMs } = options;
+  const scheduler = options.scheduler ?? asyncScheduler;
+  const windowMs = Math.min(options.maxWaitMs ?? Math.min(intervalMs / 4, 1000), intervalMs / 2);
+  const keys = Object.keys(inputs) as (keyof T & string)[];
+  const ownPace = new Set(options.ownPace ?? []);
+
+  return new Observable<Combined<T>>((subscriber) => {
+    const latest = {} as Combined<T>;
+    const has = new Set<string>();
+    let firstSlot = Number.POSITIVE_INFINITY;
+    let slot = Number.NEGATIVE_INFINITY;
+    let emitted = true;
+    let arrived = new Set<string>();
+    let awaited = new Set<string>(keys.filter((k) => !ownPace.has(k)));
+    let timer: Subscription | undefined;
+
+    const emit = () => {
+      emitted = true;
+      subscriber.next({ ...latest });
+    };
+    /** Opens the slot of grid point `g` (from its timer, or from an input reporting at g first). */
+    const enterSlot = (g: number) => {
+      if (g <= slot) return;
+      if (slot !== Number.NEGATIVE_INFINITY) awaited = arrived;
+      slot = g;
+      emitted = false;
+      arrived = new Set();
+    };
+    const emitIfComplete = () => {
+      if (emitted) return;
+      for (const k of awaited) if (!arrived.has(k)) return;
+      emit();
+    };
+    const schedule = (at: number, work: () => void) => {
+      timer?.unsubscribe();
+      // An emission may have ended the subscription (take(n)): then nothing more is armed.
+      if (subscriber.closed) return;
+      timer = scheduler.schedule(work, Math.max(0, at - scheduler.now()));
+    };
+    const arm = (g: number) =>
+      schedule(g, () => {
+        enterSlot(g);
+        emitIfComplete();
+        schedule(g + windowMs, () => {
+          if (slot === g && !emitted) emit();
+          arm(nextGridTime(g + 1, intervalMs));
+        });
+      });
+
+    const onValue = (key: string) => {
+      has.add(key);
+      if (firstSlot === Number.POSITIVE_INFINITY) {
+        if (has.size < keys.length) return;
+        emit();
+        firstSlot = nextGridTime(scheduler.now(), intervalMs, intervalMs / 2);
+        arm(firstSlot);
+        return;
+      }
+      const now = scheduler.now();
+      const g = Math.floor(now / intervalMs) * intervalMs;
+      if (g < firstSlot || now - g > windowMs) return; // outside every window: latest value only
+      enterSlot(g);
+      if (!ownPace.has(key)) arrived.add(key);
+      emitIfComplete();
+    };
+
+    let completed = 0;
+    const subscriptions = keys.map((key) =>
+      inputs[key]!.subscribe({
+        next: (value) => {
+          latest[key] = value as Combined<T>[typeof key];
+          onValue(key);
+        },
+        error: (error: unknown) => subscriber.error(error),
+        // Like combineLatest: an input that completes (a GPU collector turned off) keeps its last
+        // value; the whole completes when every input has (the monitor was closed).
+        complete: () => {
+          if (++completed === keys.length) subscriber.complete();
+        },
+      }),
+    );
+    return () => {
+      timer?.unsubscribe();
+      for (const s of subscriptions) s.unsubscribe();
+    };
+  });
+}
