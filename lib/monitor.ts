@@ -1,7 +1,9 @@
 import {
   BehaviorSubject,
   EMPTY,
+  NEVER,
   Observable,
+  concatWith,
   combineLatest,
   defer,
   distinctUntilChanged,
@@ -25,6 +27,7 @@ import { createHistory, type HistoryQuery, type HistoryResponse } from './histor
 import { silentLogger } from './log.js';
 import { resolveMonitorOptions, type MonitorOptions, type ResolvedMonitorOptions } from './monitor-options.js';
 import { combineOnGrid } from './stream/combine-on-grid.js';
+import { holdWarm } from './stream/hold-warm.js';
 import { promptFirst } from './stream/prompt-first.js';
 import { shareWithLinger } from './stream/share-with-linger.js';
 import type { CollectorHealth, ProcessStats, SystemStats, Topic, TopicPayloads } from './types.js';
@@ -61,6 +64,17 @@ export interface Monitor {
   health(): Record<Topic, CollectorHealth>;
   /** Recent readings kept while collection ran (see `historyMs`), one row per tick; never wakes a collector. */
   history(query?: HistoryQuery): HistoryResponse;
+  /**
+   * The same streams for one-shot readers (REST, scrapes, `snapshot()`): each read keeps the
+   * stream running one interval longer, so a series of reads is answered from the replay instead
+   * of re-subscribing the collectors every time. Collection stops one interval plus the linger
+   * after the last read.
+   */
+  readonly warm: {
+    readonly stats$: Observable<SystemStats>;
+    topic<K extends Topic>(topic: K): Observable<TopicPayloads[K]>;
+    readonly allProcesses$: Observable<ProcessStats[]>;
+  };
   /**
    * Stops every collector now (no linger), ending every subscription, and kills any GPU tool
    * it started. Later subscriptions complete at once.
@@ -117,6 +131,9 @@ export function createMonitor(options: MonitorOptions = {}): Monitor {
       }),
       // A collector that throws is restarted with backoff; a first value still comes from promptFirst.
       retry({ delay: (_e, count) => timer(Math.min(resolved.intervals[topic] * 2 ** (count - 1), 60_000), scheduler) }),
+      // A collector that has said all it will (GPU "off") keeps its last value until close():
+      // completing would make share() arm a linger timer that nothing cancels.
+      concatWith(NEVER),
       promptFirst<Sample<T>>(
         () => errorSample(spec.placeholder, `no reading within ${resolved.firstSampleTimeoutMs} ms`, Date.now()),
         resolved.firstSampleTimeoutMs,
@@ -185,10 +202,20 @@ export function createMonitor(options: MonitorOptions = {}): Monitor {
     distinctUntilChanged((a, b) => TOPICS.every((t) => a[t] === b[t])),
   ) as Observable<Record<Topic, CollectorHealth>>;
 
+  const allProcesses$ = allProcessSamples.pipe(map((s) => s.value));
+  const warmTopics = Object.fromEntries(
+    TOPICS.map((t) => [t, holdWarm<unknown>(values[t], resolved.intervals[t], scheduler)]),
+  ) as unknown as { [K in Topic]: Observable<TopicPayloads[K]> };
+  const warm = {
+    stats$: holdWarm(stats$, resolved.intervalMs, scheduler),
+    topic: <K extends Topic>(t: K) => warmTopics[t],
+    allProcesses$: holdWarm(allProcesses$, resolved.intervals.processes, scheduler),
+  };
+
   function snapshot(): Promise<SystemStats>;
   function snapshot<K extends Topic>(topic: K): Promise<TopicPayloads[K]>;
   function snapshot(topic?: Topic): Promise<unknown> {
-    return topic ? firstValueFrom<unknown>(values[topic]) : firstValueFrom(stats$);
+    return topic ? firstValueFrom<unknown>(warm.topic(topic)) : firstValueFrom(warm.stats$);
   }
 
   return {
@@ -199,7 +226,8 @@ export function createMonitor(options: MonitorOptions = {}): Monitor {
     disk$: values.disk,
     network$: values.network,
     processes$: values.processes,
-    allProcesses$: allProcessSamples.pipe(map((s) => s.value)),
+    allProcesses$,
+    warm,
     health$: healthAll$,
     select,
     topic: (t) => values[t],

@@ -1,6 +1,7 @@
 import { STATUS_CODES, createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp, type Middleware } from './http/app.js';
+import { clientErrorStatus, type ParserError } from './http/client-error.js';
 import { rawErrorResponse } from './http/json.js';
 import { guardMiddleware } from './http/guard-middleware.js';
 import { createRoutes } from './http/routes.js';
@@ -84,9 +85,9 @@ export async function createServer(monitor: Monitor, options: ServerOptions = {}
   server.on('connect', (_req, socket) => {
     socket.end(rawErrorResponse(405, 'method CONNECT not allowed; use GET'));
   });
-  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+  server.on('clientError', (err: NodeJS.ErrnoException & ParserError, socket) => {
     if (!socket.writable) return void socket.destroy();
-    const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+    const status = clientErrorStatus(err, security.maxUrlBytes);
     socket.end(rawErrorResponse(status, (STATUS_CODES[status] ?? 'bad request').toLowerCase()));
   });
 

@@ -22,13 +22,14 @@ export function createApp({ routes, middleware, logger }: AppOptions) {
     onNoMatch: (req: IncomingMessage, res: ServerResponse) => {
       const path = pathOf(req);
       if (UPGRADE_ONLY.has(path)) return sendError(res, 400, `${path} is a WebSocket endpoint: connect with a WebSocket client (Upgrade: websocket)`);
-      if (routes.has(path)) return sendError(res, 405, `method ${req.method} not allowed on ${path}; use GET`, { Allow: 'GET, OPTIONS' });
+      if (routes.has(path)) return sendError(res, 405, `method ${req.method} not allowed on ${path}; use GET`, { Allow: 'GET, HEAD, OPTIONS' });
       sendError(res, 404, `no such endpoint: ${path}`);
     },
   });
   for (const m of middleware) app.use(m);
   for (const [path, handler] of routes) {
-    app.get(path, (req: IncomingMessage, res: ServerResponse) => {
+    // HEAD runs the GET handler: Node sends the same status and headers and drops the body.
+    const serve = (req: IncomingMessage, res: ServerResponse) => {
       const query = new URLSearchParams((req as IncomingMessage & { search?: string }).search ?? '');
       Promise.resolve()
         .then(() => handler(req, res, query))
@@ -37,7 +38,9 @@ export function createApp({ routes, middleware, logger }: AppOptions) {
           logger.warnOnce(`handler:${path}`, `GET ${path} failed: ${oneLine(error)}`);
           sendError(res, 500, `internal error while answering ${path}`);
         });
-    });
+    };
+    app.get(path, serve);
+    app.head(path, serve);
   }
   return app;
 }

@@ -41,11 +41,11 @@ export function createRoutes(ctx: RouteContext): Map<string, Handler> {
     sendJson(res, 200, body);
   });
 
-  routes.set('/api/stats', async (_req, res) => sendJson(res, 200, await read(ctx.monitor.stats$)));
+  routes.set('/api/stats', async (_req, res) => sendJson(res, 200, await read(ctx.monitor.warm.stats$)));
 
   for (const topic of TOPICS) {
     if (topic === 'processes') continue;
-    routes.set(`/api/stats/${topic}`, async (_req, res) => sendJson(res, 200, await read(ctx.monitor.topic(topic as Topic))));
+    routes.set(`/api/stats/${topic}`, async (_req, res) => sendJson(res, 200, await read(ctx.monitor.warm.topic(topic as Topic))));
   }
 
   routes.set('/api/stats/processes', async (_req, res, query) => {
@@ -57,7 +57,7 @@ export function createRoutes(ctx: RouteContext): Map<string, Handler> {
       return sendError(res, 400, `limit must be an integer from 1 to ${MAX_PROCESS_LIMIT}, got "${limitText}"`);
     }
     const { matcher } = ctx.monitor.options.processes;
-    const source = ctx.monitor.allProcesses$.pipe(
+    const source = ctx.monitor.warm.allProcesses$.pipe(
       map((all) => (scope === 'all' ? all.slice(0, limit) : selectProcesses(all, { matcher, limit }))),
     );
     sendJson(res, 200, await read(source));

@@ -16,6 +16,8 @@ import { createTokenCheck, presentedToken, type TokenCheck } from './token.js';
 /** The parts of an `IncomingMessage` the guard reads (a real one fits). */
 export interface GuardRequest {
   method?: string | undefined;
+  /** '1.1' or '1.0': Host is required on 1.1 (absent: not checked). */
+  httpVersion?: string | undefined;
   url?: string | undefined;
   headers: IncomingHttpHeaders;
   socket: { remoteAddress?: string | undefined };
@@ -119,6 +121,15 @@ export function checkRequest(req: GuardRequest, policies: Policies): GuardResult
   const bytes = Buffer.byteLength(target, 'utf8');
   if (bytes > policies.maxUrlBytes) {
     return { ok: false, status: 414, error: `request target is ${bytes} bytes; the limit is ${policies.maxUrlBytes}` };
+  }
+  // Origin-form targets only ("/path?query"). An absolute-form target ("http://evil.example/...")
+  // is for proxies; this service is none, and echoing its host back would only help a forger.
+  if (!target.startsWith('/')) {
+    return { ok: false, status: 400, error: 'request target must be a path starting with "/" (this service is not a proxy)' };
+  }
+  // RFC 9112 §3.2: an HTTP/1.1 request without Host is a 400 (the Host policy relies on it).
+  if (req.headers.host === undefined && req.httpVersion === '1.1') {
+    return { ok: false, status: 400, error: 'missing Host header (required by HTTP/1.1)' };
   }
 
   if (policies.rateLimiter) {

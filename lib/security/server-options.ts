@@ -8,8 +8,7 @@ import type { SecurityOptions } from './options.js';
 
 /**
  * Options for `http.createServer`: header size cap (431 beyond it), headers/request/keep-alive
- * timeouts, and Host required on HTTP/1.1 (400 without it, Node's default, stated explicitly
- * because the Host policy relies on it).
+ * timeouts. Host on HTTP/1.1 is required by the guard (checkRequest), not by Node.
  *
  * @example
  * const server = http.createServer(httpServerOptions(security));
@@ -26,7 +25,9 @@ export function httpServerOptions(
     keepAliveTimeout: options.keepAliveTimeoutMs,
     // Node checks those timeouts only this often (default 30 s, which would triple a 10 s limit).
     connectionsCheckingInterval: Math.min(30_000, Math.max(1_000, Math.floor(options.headersTimeoutMs / 2))),
-    requireHostHeader: true,
+    // The guard refuses an HTTP/1.1 request without Host itself, with a JSON body like every
+    // other refusal (Node's own check answers an empty 400).
+    requireHostHeader: false,
   };
 }
 

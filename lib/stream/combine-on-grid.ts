@@ -50,7 +50,10 @@ export function combineOnGrid<T extends Inputs>(inputs: T, options: CombineOnGri
 
     const emit = () => {
       emitted = true;
-      subscriber.next({ ...latest });
+      // Keys in the inputs' order (the contract's field order), not in the order values arrived.
+      const out = {} as Combined<T>;
+      for (const k of keys) out[k] = latest[k];
+      subscriber.next(out);
     };
     /** Opens the slot of grid point `g` (from its timer, or from an input reporting at g first). */
     const enterSlot = (g: number) => {

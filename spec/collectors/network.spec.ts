@@ -13,23 +13,25 @@ test('cumulative totals over every interface, loopback included, from the captur
       map(({ value: v }) => [v.bytesRecv, v.bytesSent, v.packetsRecv, v.packetsSent, v.interfaces.length]),
       take(1),
     );
-    expectObservable(totals).toBe('(a|)', { a: [3193 + 111823295, 3193 + 232453, 29 + 3100, 29 + 2025, 4] });
+    // A baseline at once, the first reading 250 ms later (so it can carry a rate).
+    expectObservable(totals).toBe('250ms (a|)', { a: [3193 + 111823295, 3193 + 232453, 29 + 3100, 29 + 2025, 4] });
   });
 });
 
-test('rates are 0 on the first reading, then bytes per second over the interval', () => {
+test('a first reading carries a real rate over the prime delay, then bytes per second over the interval', () => {
   const root = copyTree(HANDMADE);
   virtual().run(({ expectObservable, cold }) => {
     cold('100ms a').subscribe(() => writeFixture(root, 'proc/net/dev', fixture(HANDMADE, 'proc/net/dev.next')));
-    const ctx = linuxContext(root, asyncScheduler, { intervalMs: 2000, primeMs: 0 });
+    const ctx = linuxContext(root, asyncScheduler, { intervalMs: 2000, primeMs: 200 });
     const rates = networkCollector(ctx, {}).pipe(
       map(({ value: v }) => [v.bytesRecvPerSec, v.bytesSentPerSec, v.packetsRecvPerSec, v.packetsSentPerSec]),
       take(2),
     );
-    // Two seconds: lo +200 B and +2 packets each way; enp3s0 +2 MB / +1500 in, +100 kB / +100 out.
-    expectObservable(rates).toBe('a 1999ms (b|)', {
-      a: [0, 0, 0, 0],
-      b: [(200 + 2_000_000) / 2, (200 + 100_000) / 2, (2 + 1500) / 2, (2 + 100) / 2],
+    // Over the 0.2 s prime: lo +200 B and +2 packets each way; enp3s0 +2 MB / +1500 in, +100 kB / +100 out.
+    // Then nothing moves until the grid point at 2000 ms: a real 0, not a placeholder.
+    expectObservable(rates).toBe('200ms a 1799ms (b|)', {
+      a: [(200 + 2_000_000) / 0.2, (200 + 100_000) / 0.2, (2 + 1500) / 0.2, (2 + 100) / 0.2],
+      b: [0, 0, 0, 0],
     });
   });
 });
@@ -38,23 +40,27 @@ test('each interface carries its own totals and rates', () => {
   const root = copyTree(HANDMADE);
   virtual().run(({ expectObservable, cold }) => {
     cold('100ms a').subscribe(() => writeFixture(root, 'proc/net/dev', fixture(HANDMADE, 'proc/net/dev.next')));
-    const ctx = linuxContext(root, asyncScheduler, { intervalMs: 2000, primeMs: 0 });
-    const wired = networkCollector(ctx, {}).pipe(map(({ value }) => value.interfaces[1]), take(2));
-    expectObservable(wired).toBe('a 1999ms (b|)', {
-      a: { name: 'enp3s0', bytesRecv: 5_000_000, packetsRecv: 4000, bytesSent: 800_000, packetsSent: 3000, bytesRecvPerSec: 0, bytesSentPerSec: 0 },
-      b: { name: 'enp3s0', bytesRecv: 7_000_000, packetsRecv: 5500, bytesSent: 900_000, packetsSent: 3100, bytesRecvPerSec: 1_000_000, bytesSentPerSec: 50_000 },
+    const ctx = linuxContext(root, asyncScheduler, { intervalMs: 2000, primeMs: 200 });
+    const wired = networkCollector(ctx, {}).pipe(map(({ value }) => value.interfaces[1]), take(1));
+    expectObservable(wired).toBe('200ms (a|)', {
+      a: { name: 'enp3s0', bytesRecv: 7_000_000, packetsRecv: 5500, bytesSent: 900_000, packetsSent: 3100, bytesRecvPerSec: 10_000_000, bytesSentPerSec: 500_000 },
     });
   });
 });
 
-test('a counter that went down (interface re-created) gives a rate of 0, never negative', () => {
+test('a rate that cannot be known is null, never 0 or negative: a counter that went down, a new interface', () => {
   const root = copyTree(HANDMADE);
   virtual().run(({ expectObservable, cold }) => {
+    // enp3s0 re-created (its counter went down); wg0 appears; lo and wlan0 are gone.
     cold('100ms a').subscribe(() =>
-      writeFixture(root, 'proc/net/dev', 'h|\nh|\nenp3s0: 10 1 0 0 0 0 0 0 10 1 0 0 0 0 0 0\n'));
-    const ctx = linuxContext(root, asyncScheduler, { intervalMs: 1000, primeMs: 0 });
-    const rate = networkCollector(ctx, {}).pipe(map(({ value }) => value.bytesRecvPerSec), take(2));
-    expectObservable(rate).toBe('a 999ms (b|)', { a: 0, b: 0 });
+      writeFixture(root, 'proc/net/dev', 'h|\nh|\nenp3s0: 10 1 0 0 0 0 0 0 10 1 0 0 0 0 0 0\nwg0: 5 1 0 0 0 0 0 0 5 1 0 0 0 0 0 0\n'));
+    const ctx = linuxContext(root, asyncScheduler, { intervalMs: 1000, primeMs: 200 });
+    const rates = networkCollector(ctx, {}).pipe(
+      map(({ value }) => [value.bytesRecvPerSec, ...value.interfaces.map((i) => i.bytesRecvPerSec)]),
+      take(2),
+    );
+    // A second later both are known again (nothing moved: 0).
+    expectObservable(rates).toBe('200ms a 799ms (b|)', { a: [null, null, null], b: [0, 0, 0] });
   });
 });
 

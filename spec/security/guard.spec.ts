@@ -34,7 +34,16 @@ test('a local browser page and a header-less client both pass, returning the par
   assert.ok(page.ok);
   if (page.ok) assert.is(page.url.pathname, '/api/stats/cpu');
   assert.ok(checkRequest(req({ host: '127.0.0.1:8765' }), policies).ok);
-  assert.ok(checkRequest(req({}), policies).ok, 'HTTP/1.0 without Host');
+  assert.ok(checkRequest({ ...req({}), httpVersion: '1.0' }, policies).ok, 'HTTP/1.0 without Host');
+});
+
+test('an HTTP/1.1 request without Host and an absolute-form target are 400s', () => {
+  const { policies } = policiesFor();
+  const noHost = checkRequest({ ...req({}), httpVersion: '1.1' }, policies);
+  assert.is(noHost.ok ? 200 : noHost.status, 400);
+  const absolute = checkRequest(req({ host: '127.0.0.1:8765' }, 'http://evil.example/api/health'), policies);
+  assert.is(absolute.ok ? 200 : absolute.status, 400);
+  if (!absolute.ok) assert.not.match(absolute.error, /evil/);
 });
 
 test('Electron origins pass on REST and on the WebSocket upgrade', () => {

@@ -55,7 +55,7 @@ test('sizes, counts and timeouts are range-checked with the option named', () =>
 
 test('server options carry the limits to Node and ws', () => {
   const s = resolveSecurityOptions({ maxHeaderBytes: 8192, maxUrlBytes: 4096, wsMaxPayloadBytes: 1024 }, {});
-  assert.equal(httpServerOptions(s), { maxHeaderSize: 8192, headersTimeout: 10_000, requestTimeout: 15_000, keepAliveTimeout: 5_000, connectionsCheckingInterval: 5_000, requireHostHeader: true });
+  assert.equal(httpServerOptions(s), { maxHeaderSize: 8192, headersTimeout: 10_000, requestTimeout: 15_000, keepAliveTimeout: 5_000, connectionsCheckingInterval: 5_000, requireHostHeader: false });
   assert.equal(wsServerOptions(s), { noServer: true, maxPayload: 1024, perMessageDeflate: false });
 });
 

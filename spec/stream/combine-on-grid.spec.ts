@@ -101,6 +101,15 @@ test('the first emission waits for every input, then comes at once', () => {
   });
 });
 
+test('keys come out in the order of the inputs, whichever reported first', () => {
+  virtual().run(({ cold, expectObservable }) => {
+    const slow = cold('50ms a', { a: 1 });
+    const fast = cold('a', { a: 2 });
+    const keys = combineOnGrid({ slow, fast }, { intervalMs: 1000 }).pipe(take(1), map((v) => Object.keys(v).join(',')));
+    expectObservable(keys).toBe('50ms (k|)', { k: 'slow,fast' });
+  });
+});
+
 test('a subscriber arriving on replayed inputs gets its first emission synchronously', () => {
   virtual().run(() => {
     const replayed = new Observable<number>((s) => s.next(7));
