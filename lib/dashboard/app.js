@@ -3,6 +3,7 @@
 (() => {
   'use strict';
   const DASH = '\u2014';
+  const NB = '\u00a0'; // a number never wraps away from its unit
   const MAX_POINTS = 300;
   const $ = (sel, root = document) => root.querySelector(sel);
   const esc = (s) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -10,14 +11,14 @@
 
   // --- formatting: null (or a missing number) is "—", never 0 ---
   const fixed = (v, d) => (Math.abs(v) >= 100 || d === 0 ? Math.round(v).toString() : v.toFixed(d));
-  const pct = (v) => (isNum(v) ? `${fixed(v, 1)} %` : DASH);
-  const unit = (v, u, d = 0) => (isNum(v) ? `${fixed(v, d)} ${u}` : DASH);
+  const pct = (v) => (isNum(v) ? `${fixed(v, 1)}${NB}%` : DASH);
+  const unit = (v, u, d = 0) => (isNum(v) ? `${fixed(v, d)}${NB}${u}` : DASH);
   function bytes(v) {
     if (!isNum(v)) return DASH;
     const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
     let i = 0;
     while (Math.abs(v) >= 1024 && i < units.length - 1) { v /= 1024; i++; }
-    return `${i === 0 ? Math.round(v) : fixed(v, 1)} ${units[i]}`;
+    return `${i === 0 ? Math.round(v) : fixed(v, 1)}${NB}${units[i]}`;
   }
   const rate = (v) => (isNum(v) ? `${bytes(v)}/s` : DASH);
   const clock = (iso) => new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
@@ -132,7 +133,7 @@
     const disks = (s.disk || []).map((d) => `<li><div class="line"><span title="${esc(d.device)}">${esc(d.mountpoint)} <span class="muted">${esc(d.fstype)}</span></span><span class="num">${bytes(d.used)} / ${bytes(d.total)}</span></div>${bar(d.usedPercent)}</li>`).join('');
     $('#system .body').innerHTML = `
       <div class="tiles">
-        ${tile('CPU', pct(cpu.usage), `${isNum(cpu.cores) ? cpu.cores : DASH} cores · ${freq} · temp ${unit(cpu.temperature, '°C')}`, bar(cpu.usage) + spark('cpu', 'CPU usage', pct, 100))}
+        ${tile('CPU', pct(cpu.usage), `${isNum(cpu.cores) ? cpu.cores : DASH} cores · ${freq} · temp${NB}${unit(cpu.temperature, '°C')}`, bar(cpu.usage) + spark('cpu', 'CPU usage', pct, 100))}
         ${tile('Memory', pct(mem.usedPercent), `${bytes(mem.used)} / ${bytes(mem.total)}`, bar(mem.usedPercent) + spark('mem', 'Memory used', pct, 100))}
         ${tile('Swap', pct(swap.usedPercent), `${bytes(swap.used)} / ${bytes(swap.total)}`, bar(swap.usedPercent))}
         ${tile('Network', `↓ ${rate(net.bytesRecvPerSec)}`, `↑ ${rate(net.bytesSentPerSec)}`, spark('rx', 'Network received', rate) + spark('tx', 'Network sent', rate))}

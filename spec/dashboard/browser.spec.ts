@@ -111,18 +111,20 @@ it('wide, light: three live widgets, GPU names, nulls as "—", named charts, no
     assert.ok(Number(pointsAfter) > Number(pointsBefore), `GPU sparkline grows: ${pointsBefore} -> ${pointsAfter}`);
 
     // What the capture says, as the GPU widget shows it; the H100 in MIG mode reports no utilization: "—", not 0.
+    const value = async (gpuCard: ReturnType<Page['locator']>, tileName: string) =>
+      (await gpuCard.locator('.tile', { hasText: tileName }).locator('.v').innerText()).replace(/\u00a0/g, ' ').trim();
     const rtx = w.page.locator('article.gpu', { has: w.page.locator('h3', { hasText: RTX }) });
     const h100 = w.page.locator('article.gpu', { has: w.page.locator('h3', { hasText: H100 }) });
-    assert.is((await rtx.locator('.tile', { hasText: 'Usage' }).locator('.v').innerText()).trim(), '7.0 %');
-    assert.is((await rtx.locator('.tile', { hasText: 'Temperature' }).locator('.v').innerText()).trim(), '46 °C');
-    assert.is((await rtx.locator('.tile', { hasText: 'VRAM' }).locator('.v').innerText()).trim(), '1.4 GiB / 16.0 GiB');
-    assert.is((await rtx.locator('.tile', { hasText: 'Power' }).locator('.v').innerText()).trim(), '84.2 W');
-    assert.is((await rtx.locator('.tile', { hasText: 'Clocks' }).locator('.v').innerText()).trim(), '2805 MHz');
-    assert.match(await rtx.locator('.gpu-procs').innerText(), /ffmpeg\s+5022\s+503 MiB/);
-    assert.is((await h100.locator('.tile', { hasText: 'Usage' }).locator('.v').innerText()).trim(), '—');
+    assert.is(await value(rtx, 'Usage'), '7.0 %');
+    assert.is(await value(rtx, 'Temperature'), '46 °C');
+    assert.is(await value(rtx, 'VRAM'), '1.4 GiB / 16.0 GiB');
+    assert.is(await value(rtx, 'Power'), '84.2 W');
+    assert.is(await value(rtx, 'Clocks'), '2805 MHz');
+    assert.match(await rtx.locator('.gpu-procs').innerText(), /ffmpeg\s+5022\s+503\sMiB/);
+    assert.is(await value(h100, 'Usage'), '—');
 
     // System and process widgets carry this machine's readings.
-    assert.match(await w.page.locator('#system .tile', { hasText: 'CPU' }).first().innerText(), /\d+(\.\d)? %/);
+    assert.match(await w.page.locator('#system .tile', { hasText: 'CPU' }).first().innerText(), /\d+(\.\d)?\s%/);
     assert.ok(await w.page.locator('#processes tbody tr').count() >= 1, 'processes listed');
 
     // Every chart has a role and a name that says what it shows.
