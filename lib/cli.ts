@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { oneLine } from './collectors/sample.js';
+import { oneLine } from './format/one-line.js';
 import { parseCli, UsageError, USAGE } from './cli-args.js';
 import { watchParent } from './lifecycle/parent-watch.js';
 import { createLogger, type Logger } from './log.js';

@@ -1,6 +1,6 @@
 import { isAbsolute } from 'node:path';
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
-import type { CollectorSet } from './collectors/registry.js';
+import type { CollectorOptions, CollectorSet } from './collectors/registry.js';
 import type { GpuOptions } from './collectors/gpu/index.js';
 import { createProcessMatcher, type ProcessMatcher } from './collectors/process-matcher.js';
 import { DEFAULT_HISTORY_MS } from './history/history.js';
@@ -105,6 +105,15 @@ export function resolveMonitorOptions(options: MonitorOptions = {}): ResolvedMon
     platform: options.platform ?? process.platform,
     collectors: options.collectors ?? {},
     ...(options.logger ? { logger: options.logger } : {}),
+  };
+}
+
+/** What each default collector needs from the resolved monitor options. */
+export function collectorOptions(resolved: ResolvedMonitorOptions): CollectorOptions {
+  return {
+    gpu: resolved.gpu,
+    disk: { includeNetworkFs: resolved.includeNetworkFilesystems },
+    processes: { exposeCommandLine: resolved.processes.exposeCommandLine },
   };
 }
 

@@ -19,13 +19,14 @@ import {
 } from 'rxjs';
 import type { CollectorContext } from './collectors/context.js';
 import type { Sample } from './collectors/sample.js';
-import { errorSample, oneLine } from './collectors/sample.js';
+import { errorSample } from './collectors/sample.js';
+import { oneLine } from './format/one-line.js';
 import { defaultCollectors, type CollectorSet, type CollectorSpec } from './collectors/registry.js';
 import { selectProcesses } from './collectors/process-matcher.js';
-import { readUptime } from './collectors/uptime.js';
 import { createHistory, type HistoryQuery, type HistoryResponse } from './history/history.js';
+import { readUptime } from './procfs/read-uptime.js';
 import { silentLogger } from './log.js';
-import { resolveMonitorOptions, type MonitorOptions, type ResolvedMonitorOptions } from './monitor-options.js';
+import { collectorOptions, resolveMonitorOptions, type MonitorOptions, type ResolvedMonitorOptions } from './monitor-options.js';
 import { combineOnGrid } from './stream/combine-on-grid.js';
 import { holdWarm } from './stream/hold-warm.js';
 import { promptFirst } from './stream/prompt-first.js';
@@ -88,7 +89,7 @@ export function createMonitor(options: MonitorOptions = {}): Monitor {
   const resolved = resolveMonitorOptions(options);
   const { scheduler, lingerMs } = resolved;
   const logger = resolved.logger ?? silentLogger;
-  const collectors: CollectorSet = { ...defaultCollectors(resolved), ...resolved.collectors };
+  const collectors: CollectorSet = { ...defaultCollectors(collectorOptions(resolved)), ...resolved.collectors };
 
   const closed$ = new ReplaySubject<void>(1);
   let closed = false;

@@ -76,9 +76,8 @@ export interface GpuStats {
   memoryUtilization: number | null;
   encoderUtilization: number | null;
   decoderUtilization: number | null;
-  processes?: GpuProcess[];
-  /** Present and true when this entry repeats the last good reading because the tool failed since. */
-  stale?: boolean;
+  /** Processes using this GPU; `null` when the back-end cannot list them or has not yet. */
+  processes: GpuProcess[] | null;
 }
 
 export interface DiskStats {
@@ -91,12 +90,16 @@ export interface DiskStats {
   usedPercent: number;
 }
 
-export interface NetworkStats {
-  /** Cumulative since boot, over all interfaces (loopback included), as the original sent. */
+/** Cumulative counters since boot. */
+export interface NetworkCounters {
   bytesSent: number;
   bytesRecv: number;
   packetsSent: number;
   packetsRecv: number;
+}
+
+/** The counters summed over all interfaces (loopback included), as the original sent. */
+export interface NetworkStats extends NetworkCounters {
   /**
    * Extras: per-second rates over the last interval (a first reading measures over the 250 ms
    * prime); null when no rate can be known yet, never a made-up 0.
@@ -108,12 +111,8 @@ export interface NetworkStats {
   interfaces: NetworkInterfaceStats[];
 }
 
-export interface NetworkInterfaceStats {
+export interface NetworkInterfaceStats extends NetworkCounters {
   name: string;
-  bytesSent: number;
-  bytesRecv: number;
-  packetsSent: number;
-  packetsRecv: number;
   /** null for an interface's first reading, or after its counter went backwards. */
   bytesSentPerSec: number | null;
   bytesRecvPerSec: number | null;
@@ -134,13 +133,8 @@ export interface ProcessStats {
   command?: string;
 }
 
-export interface SystemStats {
-  cpu: CpuStats;
-  memory: MemoryStats;
-  gpu: GpuStats[];
-  disk: DiskStats[];
-  network: NetworkStats;
-  processes: ProcessStats[];
+/** Every topic's payload, plus when and since when. */
+export interface SystemStats extends TopicPayloads {
   /** Seconds since boot. */
   uptime: number;
   /** ISO-8601 UTC. */

@@ -3,7 +3,7 @@ import si from 'systeminformation';
 import type { CpuStats } from '../types.js';
 import type { CollectorFactory, CollectorContext } from './context.js';
 import { poll, type Sampler } from './poll.js';
-import { round2 } from './round.js';
+import { round2 } from '../format/round.js';
 import { busyPercent, parseProcStat, type ProcStat } from '../procfs/stat.js';
 import { parseCpuinfo, type CpuInfo } from '../procfs/cpuinfo.js';
 import { parseLoadavg } from '../procfs/loadavg.js';

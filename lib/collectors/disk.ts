@@ -5,7 +5,7 @@ import type { CollectorFactory } from './context.js';
 import { poll, type Sampler } from './poll.js';
 import { parseMountinfo, type MountInfo } from '../procfs/mountinfo.js';
 import { readText } from '../procfs/read.js';
-import { round2 } from './round.js';
+import { round2 } from '../format/round.js';
 
 export interface DiskOptions {
   /** Include network and FUSE filesystems (nfs, cifs, sshfs, …). Off: a hung server blocks statfs. */

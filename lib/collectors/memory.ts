@@ -4,7 +4,7 @@ import type { CollectorFactory } from './context.js';
 import { poll, type Sampler } from './poll.js';
 import { parseMeminfo } from '../procfs/meminfo.js';
 import { readText } from '../procfs/read.js';
-import { round2 } from './round.js';
+import { round2 } from '../format/round.js';
 
 export const MEMORY_PLACEHOLDER: MemoryStats = {
   total: 0,

@@ -4,7 +4,7 @@ import type { CollectorContext, CollectorFactory } from './context.js';
 import { poll, type Sampler } from './poll.js';
 import { parseNetDev, type InterfaceCounters } from '../procfs/net-dev.js';
 import { readText } from '../procfs/read.js';
-import { round2 } from './round.js';
+import { round2 } from '../format/round.js';
 
 export const NETWORK_PLACEHOLDER: NetworkStats = {
   bytesSent: 0,

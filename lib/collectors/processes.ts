@@ -6,7 +6,7 @@ import { COMMAND_LINE, type ProcessEntry } from './process-matcher.js';
 import { parsePidStat, type PidStat } from '../procfs/pid-stat.js';
 import { parseMeminfo } from '../procfs/meminfo.js';
 import { readText, tryReadDir, tryReadText } from '../procfs/read.js';
-import { round2 } from './round.js';
+import { round2 } from '../format/round.js';
 
 export interface ProcessesOptions {
   /** Expose each process's full command line as `command`. Off by default: command lines carry tokens. */

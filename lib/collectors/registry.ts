@@ -1,14 +1,13 @@
 import type { Observable } from 'rxjs';
 import type { CollectorContext } from './context.js';
 import type { Sample } from './sample.js';
-import type { ResolvedMonitorOptions } from '../monitor-options.js';
 import type { CpuStats, DiskStats, GpuStats, MemoryStats, NetworkStats, ProcessStats } from '../types.js';
 import { cpuCollector, CPU_PLACEHOLDER } from './cpu.js';
 import { memoryCollector, MEMORY_PLACEHOLDER } from './memory.js';
-import { diskCollector } from './disk.js';
+import { diskCollector, type DiskOptions } from './disk.js';
 import { networkCollector, NETWORK_PLACEHOLDER } from './network.js';
-import { processesCollector } from './processes.js';
-import { gpuCollector } from './gpu/index.js';
+import { processesCollector, type ProcessesOptions } from './processes.js';
+import { gpuCollector, type GpuOptions } from './gpu/index.js';
 
 /** A collector bound to its options: what the monitor subscribes to, and what to show before it answers. */
 export interface CollectorSpec<T> {
@@ -26,18 +25,20 @@ export interface CollectorSet {
   processes: CollectorSpec<ProcessStats[]>;
 }
 
-export type SourceName = keyof CollectorSet;
+/** Each configurable collector's own options (like node_exporter's per-collector flags). */
+export interface CollectorOptions {
+  gpu?: GpuOptions;
+  disk?: DiskOptions;
+  processes?: ProcessesOptions;
+}
 
-export function defaultCollectors(options: ResolvedMonitorOptions): CollectorSet {
+export function defaultCollectors(options: CollectorOptions = {}): CollectorSet {
   return {
     cpu: { create: (ctx) => cpuCollector(ctx, {}), placeholder: CPU_PLACEHOLDER },
     memory: { create: (ctx) => memoryCollector(ctx, {}), placeholder: MEMORY_PLACEHOLDER },
-    gpu: { create: (ctx) => gpuCollector(ctx, options.gpu), placeholder: [] },
-    disk: { create: (ctx) => diskCollector(ctx, { includeNetworkFs: options.includeNetworkFilesystems }), placeholder: [] },
+    gpu: { create: (ctx) => gpuCollector(ctx, options.gpu ?? {}), placeholder: [] },
+    disk: { create: (ctx) => diskCollector(ctx, options.disk ?? {}), placeholder: [] },
     network: { create: (ctx) => networkCollector(ctx, {}), placeholder: NETWORK_PLACEHOLDER },
-    processes: {
-      create: (ctx) => processesCollector(ctx, { exposeCommandLine: options.processes.exposeCommandLine }),
-      placeholder: [],
-    },
+    processes: { create: (ctx) => processesCollector(ctx, options.processes ?? {}), placeholder: [] },
   };
 }

@@ -1,5 +1,7 @@
 // What every collector emits: the value plus how it was obtained, so health and
 // placeholders are carried in the stream instead of a shared mutable object.
+import { oneLine } from '../format/one-line.js';
+
 export interface Sample<T> {
   value: T;
   /** false when this value is a placeholder or the last good value kept after a failure. */
@@ -25,11 +27,4 @@ export function okSample<T>(result: SampleResult<T>, at: number, durationMs: num
 
 export function errorSample<T>(value: T, error: unknown, at: number, source?: string): Sample<T> {
   return { value, ok: false, error: oneLine(error), at, ...(source ? { source } : {}) };
-}
-
-/** A one-line reason from anything thrown. */
-export function oneLine(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  const first = text.split(/\r?\n/).map((l) => l.trim()).find((l) => l.length > 0) ?? 'unknown error';
-  return first.length > 300 ? first.slice(0, 297) + '...' : first;
 }

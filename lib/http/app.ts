@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import polka from 'polka';
-import { oneLine } from '../collectors/sample.js';
+import { oneLine } from '../format/one-line.js';
 import type { Logger } from '../log.js';
 import { sendError } from './json.js';
 import { ReadTimeout, type Handler } from './routes.js';

@@ -1,4 +1,4 @@
-import { round2 } from '../collectors/round.js';
+import { round2 } from '../format/round.js';
 /** Jiffies one CPU (or all of them) spent in each state, from a `cpu` line of /proc/stat. */
 export interface CpuTimes {
   user: number;

@@ -7,7 +7,7 @@ import { ReplaySubject, of, share, timer, type MonoTypeOperatorFunction, type Sc
  * closed), it tears down at once.
  *
  * @example
- * const cpu$ = cpuCollector(ctx).pipe(shareWithLinger(5000));
+ * const cpu$ = cpuCollector(ctx, {}).pipe(shareWithLinger(5000, ctx.scheduler));
  */
 export function shareWithLinger<T>(lingerMs: number, scheduler?: SchedulerLike, ended: () => boolean = () => false): MonoTypeOperatorFunction<T> {
   return share<T>({

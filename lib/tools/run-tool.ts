@@ -14,6 +14,7 @@
 import { execa, type ResultPromise } from 'execa';
 import { accessSync, constants, statSync } from 'node:fs';
 import path from 'node:path';
+import { firstLine } from '../format/one-line.js';
 
 /** The whole text a failed tool printed, kept for classification, and a one-line message. */
 export class ToolError extends Error {
@@ -224,9 +225,4 @@ function hook(): void {
 export function describe(file: string, args: readonly string[]): string {
   const short = args.map((a) => (a.length > 40 && a.includes('=') ? a.slice(0, a.indexOf('=') + 1) + '…' : a));
   return [path.basename(file), ...short].join(' ');
-}
-
-export function firstLine(text: string): string {
-  const line = text.split(/\r?\n/).map((l) => l.trim()).find((l) => l.length > 0) ?? '';
-  return line.length > 200 ? line.slice(0, 197) + '...' : line;
 }

@@ -4,7 +4,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Subscription } from 'rxjs';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
-import { oneLine } from '../collectors/sample.js';
+import { oneLine } from '../format/one-line.js';
 import type { Logger } from '../log.js';
 import type { Monitor } from '../monitor.js';
 import { createFlow, type Flow } from './backpressure.js';

@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { TestScheduler } from 'rxjs/testing';
 import { asyncScheduler, firstValueFrom, map, take } from 'rxjs';
 import { cpuCollector } from '../../lib/collectors/cpu.js';
-import { DEBIAN, HANDMADE, copyTree, fixture, linuxContext, writeFixture } from '../fixtures/proc/trees.js';
+import { DEBIAN, HANDMADE, copyTree, fixture, linuxContext, writeFixture } from '../helpers/proc-trees.js';
 
 // Inside TestScheduler.run, asyncScheduler runs in virtual time, so contexts can simply pass it.
 const virtual = () => new TestScheduler((actual, expected) => assert.equal(actual, expected));

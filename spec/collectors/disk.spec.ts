@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { asyncScheduler, firstValueFrom, lastValueFrom, take, toArray } from 'rxjs';
 import { diskCollector, diskStats, isListedFilesystem, selectMounts, type StatFsSizes } from '../../lib/collectors/disk.js';
 import { parseMountinfo } from '../../lib/procfs/mountinfo.js';
-import { DEBIAN, HANDMADE, fixture, linuxContext } from '../fixtures/proc/trees.js';
+import { DEBIAN, HANDMADE, fixture, linuxContext } from '../helpers/proc-trees.js';
 
 const handmadeMounts = () => parseMountinfo(fixture(HANDMADE, 'proc/self/mountinfo'));
 

@@ -4,7 +4,7 @@ import { TestScheduler } from 'rxjs/testing';
 import { asyncScheduler, map, take } from 'rxjs';
 import { memoryCollector, memoryFromMeminfo } from '../../lib/collectors/memory.js';
 import { parseMeminfo } from '../../lib/procfs/meminfo.js';
-import { DEBIAN, HANDMADE, fixture, linuxContext } from '../fixtures/proc/trees.js';
+import { DEBIAN, HANDMADE, fixture, linuxContext } from '../helpers/proc-trees.js';
 
 const KiB = 1024;
 

@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { TestScheduler } from 'rxjs/testing';
 import { asyncScheduler, map, take } from 'rxjs';
 import { networkCollector } from '../../lib/collectors/network.js';
-import { DEBIAN, HANDMADE, copyTree, fixture, linuxContext, writeFixture } from '../fixtures/proc/trees.js';
+import { DEBIAN, HANDMADE, copyTree, fixture, linuxContext, writeFixture } from '../helpers/proc-trees.js';
 
 const virtual = () => new TestScheduler((actual, expected) => assert.equal(actual, expected));
 

@@ -7,7 +7,7 @@ import { TestScheduler } from 'rxjs/testing';
 import { asyncScheduler, firstValueFrom, map, take } from 'rxjs';
 import { displayName, processesCollector, procfsProcessSampler } from '../../lib/collectors/processes.js';
 import { COMMAND_LINE, DEFAULT_PROCESS_MATCHER, selectProcesses } from '../../lib/collectors/process-matcher.js';
-import { DEBIAN, copyTree, linuxContext, writeFixture } from '../fixtures/proc/trees.js';
+import { DEBIAN, copyTree, linuxContext, writeFixture } from '../helpers/proc-trees.js';
 
 const virtual = () => new TestScheduler((actual, expected) => assert.equal(actual, expected));
 const MEM_TOTAL = 24684092 * 1024; // the captured VM's MemTotal

@@ -141,7 +141,7 @@ test('nvidia-smi compute-apps-vgpu-host-gpu_uuid-name-csv.csv: a process query t
   }, ['nvidia-smi'], (a) => a.health.state === 'ok' && a.gpu.length === 1);
   assert.is(answer.health.state, 'ok');
   assert.is(answer.gpu[0].name, 'NVIDIA H100 80GB HBM3');
-  assert.is(answer.gpu[0].processes, undefined, 'unknown, not an invented empty list');
+  assert.is(answer.gpu[0].processes, null, 'unknown (null), not an invented empty list');
 });
 
 for (const [apps, gpuCsv, expected] of APPS) {
@@ -150,7 +150,7 @@ for (const [apps, gpuCsv, expected] of APPS) {
     const capturedRows = lines.length - 1;
     const want = expected === -1 ? capturedRows : expected;
     const answer = await serve({ FAKE_NVIDIA_SMI_CSV: join(nvidiaDir, gpuCsv), FAKE_NVIDIA_SMI_APPS: join(nvidiaDir, apps) }, ['nvidia-smi'],
-      (a) => a.gpu[0]?.processes !== undefined && a.gpu[0].processes.length === want);
+      (a) => Array.isArray(a.gpu[0]?.processes) && a.gpu[0].processes.length === want);
     const procs = answer.gpu[0].processes as any[];
     assert.is(procs.length, want, 'processes of this GPU (none when the UUIDs belong to other GPUs)');
     for (const p of procs) {

@@ -5,10 +5,11 @@ import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { getJson, startService } from '../helpers/service.js';
 import { fakeGpuPath, fixture } from '../helpers/fake-gpu-path.js';
+import { connect } from '../helpers/ws-client.js';
 
 const MIB = 1048576;
 
-async function gpuOnce(vars: Record<string, string>, until: (gpu: any[]) => boolean) {
+async function gpuOnce(vars: Record<string, string>, until: (gpu: any[], health: any) => boolean) {
   const fake = fakeGpuPath(vars, ['nvidia-smi'], true);
   const service = await startService(['--interval', '300ms'], fake.env);
   try {
@@ -16,10 +17,8 @@ async function gpuOnce(vars: Record<string, string>, until: (gpu: any[]) => bool
     for (;;) {
       const res = await getJson(`${service.url}/api/stats/gpu`);
       assert.is(res.status, 200);
-      if (until(res.body) || Date.now() > deadline) {
-        const health = await getJson(`${service.url}/api/health`);
-        return { gpu: res.body as any[], health: health.body as any };
-      }
+      const health = (await getJson(`${service.url}/api/health`)).body as any;
+      if (until(res.body, health) || Date.now() > deadline) return { gpu: res.body as any[], health };
       await new Promise((r) => setTimeout(r, 150));
     }
   } finally {
@@ -59,11 +58,36 @@ for (const [label, files, expected] of CASES) {
 
 test('/api/stats/gpu when the driver is gone: [] and health says why in one line', async () => {
   const text = readFileSync(fixture('nvidia-smi/error-driver-not-loaded.txt'), 'utf8').trimEnd();
-  const { gpu, health } = await gpuOnce({ FAKE_NVIDIA_SMI_FAIL: text }, () => true);
+  // Until the tool has answered, the reason is the prompt placeholder's "no answer yet".
+  const { gpu, health } = await gpuOnce({ FAKE_NVIDIA_SMI_FAIL: text }, (_g, h) => h.collectors.gpu.reason !== 'nvidia-smi: no answer yet');
   assert.equal(gpu, []);
   const h = health.collectors.gpu;
   assert.is(h.state, 'error');
   assert.is(h.reason, 'nvidia-smi: cannot talk to the NVIDIA driver (is it installed and loaded?)');
+});
+
+test('the first WebSocket message with GPUs already lists each GPU\'s processes (RTX 4080 SUPER under load)', async () => {
+  const fake = fakeGpuPath({
+    FAKE_NVIDIA_SMI_CSV: fixture('nvidia-smi/query-gpu-all-fields-rtx4080super-linux-595.71.05-load.csv'),
+    FAKE_NVIDIA_SMI_APPS: fixture('nvidia-smi/compute-apps-rtx4080super-linux-595.71.05-load.csv'),
+  }, ['nvidia-smi'], true);
+  const service = await startService(['--interval', '500ms'], fake.env);
+  try {
+    const client = await connect(`${service.url.replace('http', 'ws')}/ws/stats`);
+    const [first] = await client.waitFor((m) => Array.isArray(m.json?.gpu) && m.json.gpu.length > 0, 1, 8000);
+    const gpu = first!.json.gpu[0];
+    assert.equal(gpu.processes, [
+      { pid: 2165, name: '/usr/bin/kwin_wayland', usedMemory: 25 * MIB },
+      { pid: 5022, name: 'ffmpeg', usedMemory: 503 * MIB },
+      { pid: 5021, name: 'ffmpeg', usedMemory: 360 * MIB },
+    ]);
+    const later = await client.waitFor((m) => Array.isArray(m.json?.gpu) && m.json.gpu.length > 0, 3, 8000);
+    assert.ok(later.every((m) => Array.isArray(m.json.gpu[0].processes) && m.json.gpu[0].processes.length === 3), 'and every later one');
+    await client.close();
+  } finally {
+    await service.stop();
+    fake.cleanup();
+  }
 });
 
 test.run();

@@ -2,7 +2,8 @@ import { NEVER, Observable, defer, finalize, throwError } from 'rxjs';
 import { poll } from '../../lib/collectors/poll.js';
 import type { CollectorSet, CollectorSpec } from '../../lib/collectors/registry.js';
 import type { Sample } from '../../lib/collectors/sample.js';
-import type { CpuStats, MemoryStats, NetworkStats } from '../../lib/types.js';
+import type { CpuStats, DiskStats, MemoryStats, NetworkStats, Topic } from '../../lib/types.js';
+import { TOPICS } from '../../lib/types.js';
 
 export const fakeCpu = (usage: number): CpuStats => ({
   usage, cores: 4, frequency: 2400, temperature: null, model: 'Fake CPU', physicalCores: 2,
@@ -57,14 +58,35 @@ export function crashing<T>(placeholder: T, counter: Counter = { starts: 0, stop
   };
 }
 
+/** `count` fake disks of ~120 bytes each in JSON (a big payload for backpressure specs). */
+export const fakeDisks = (count: number): DiskStats[] => Array.from({ length: count }, (_, i) => ({
+  device: `/dev/fake${i}`, mountpoint: `/mnt/${'m'.repeat(40)}/${i}`, fstype: 'ext4',
+  total: 1e12, free: 5e11, used: 5e11, usedPercent: 50,
+}));
+
 /** A full set of fast fake collectors, each counting its starts and stops. */
-export function fakeCollectors() {
+export function fakeCollectors(options: { diskEntries?: number } = {}) {
+  const disks = fakeDisks(options.diskEntries ?? 0);
   return {
     cpu: counting(fakeCpu(0), (n) => fakeCpu(n)),
     memory: counting(fakeMemory(0), (n) => fakeMemory(n)),
     gpu: counting([], () => []),
-    disk: counting([], () => []),
+    disk: counting([], () => disks),
     network: counting(fakeNetwork(0), (n) => fakeNetwork(n)),
     processes: counting([], (n) => [{ pid: n, name: 'python3', cpu: 1, memory: 1, status: 'running', rss: 1 }]),
   } satisfies CollectorSet;
+}
+
+/** The same set, with per-topic views of how often each collector started and how many run now. */
+export interface Fakes {
+  collectors: CollectorSet;
+  starts: Record<Topic, number>;
+  running: Record<Topic, number>;
+}
+
+export function countedCollectors(options: { diskEntries?: number } = {}): Fakes {
+  const collectors = fakeCollectors({ diskEntries: options.diskEntries ?? 1 });
+  const view = (of: (c: Counter) => number) => Object.defineProperties({} as Record<Topic, number>,
+    Object.fromEntries(TOPICS.map((t) => [t, { enumerable: true, get: () => of(collectors[t].counter) }])));
+  return { collectors, starts: view((c) => c.starts), running: view((c) => c.starts - c.stops) };
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import {
   findCpuTemperatureFile, findFrequencyFiles, readAverageMhz, readTemperature,
 } from '../../lib/procfs/cpu-sensors.js';
-import { DEBIAN, HANDMADE } from '../fixtures/proc/trees.js';
+import { DEBIAN, HANDMADE } from '../helpers/proc-trees.js';
 
 test('coretemp\'s "Package id 0" sensor wins over the per-core ones and over acpitz', () => {
   const file = findCpuTemperatureFile(join(HANDMADE, 'sys'));

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseCpuinfo } from '../../lib/procfs/cpuinfo.js';
-import { DEBIAN, HANDMADE, fixture } from '../fixtures/proc/trees.js';
+import { DEBIAN, HANDMADE, fixture } from '../helpers/proc-trees.js';
 
 test('a captured 2-vCPU VM: model, cores, MHz', () => {
   assert.equal(parseCpuinfo(fixture(DEBIAN, 'proc/cpuinfo')), {

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseLoadavg } from '../../lib/procfs/loadavg.js';
-import { DEBIAN, fixture } from '../fixtures/proc/trees.js';
+import { DEBIAN, fixture } from '../helpers/proc-trees.js';
 
 test('the three load averages of a captured /proc/loadavg', () => {
   assert.equal(parseLoadavg(fixture(DEBIAN, 'proc/loadavg')), [0.01, 0.06, 0.03]);

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseMeminfo } from '../../lib/procfs/meminfo.js';
-import { DEBIAN, fixture } from '../fixtures/proc/trees.js';
+import { DEBIAN, fixture } from '../helpers/proc-trees.js';
 
 test('kB fields become bytes (× 1024)', () => {
   const fields = parseMeminfo(fixture(DEBIAN, 'proc/meminfo'));

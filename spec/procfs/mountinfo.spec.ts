@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseMountinfo } from '../../lib/procfs/mountinfo.js';
-import { DEBIAN, HANDMADE, fixture } from '../fixtures/proc/trees.js';
+import { DEBIAN, HANDMADE, fixture } from '../helpers/proc-trees.js';
 
 test('the root filesystem of a captured VM', () => {
   const mounts = parseMountinfo(fixture(DEBIAN, 'proc/self/mountinfo'));

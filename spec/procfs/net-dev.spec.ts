@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseNetDev } from '../../lib/procfs/net-dev.js';
-import { DEBIAN, fixture } from '../fixtures/proc/trees.js';
+import { DEBIAN, fixture } from '../helpers/proc-trees.js';
 
 test('every interface of a captured /proc/net/dev, loopback included', () => {
   const interfaces = parseNetDev(fixture(DEBIAN, 'proc/net/dev'));

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parsePidStat } from '../../lib/procfs/pid-stat.js';
-import { DEBIAN, fixture } from '../fixtures/proc/trees.js';
+import { DEBIAN, fixture } from '../helpers/proc-trees.js';
 
 test('a captured node process truncated to 15 characters by the kernel', () => {
   assert.equal(parsePidStat(fixture(DEBIAN, 'proc/4724/stat')), {

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { busyPercent, parseProcStat } from '../../lib/procfs/stat.js';
-import { DEBIAN, HANDMADE, fixture } from '../fixtures/proc/trees.js';
+import { DEBIAN, HANDMADE, fixture } from '../helpers/proc-trees.js';
 
 test('the aggregate and per-CPU lines of a captured /proc/stat', () => {
   const stat = parseProcStat(fixture(DEBIAN, 'proc/stat'));

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { clearToolCache, killTree, liveChildren, resolveTool, runTool, spawnTool } from '../../lib/tools/run-tool.js';
 import { fakeGpuPath, fixture, isAlive } from '../helpers/fake-gpu-path.js';
-import { gone, sleep } from '../collectors/gpu/collector-helpers.js';
+import { gone, sleep } from '../helpers/wait.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 

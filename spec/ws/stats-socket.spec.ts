@@ -10,8 +10,9 @@ import { createServer, type RunningServer } from '../../lib/server.js';
 import { attachStatsSocket, type StatsSocketOptions } from '../../lib/ws/stats-socket.js';
 import { silentLogger } from '../../lib/log.js';
 import { TOPICS } from '../../lib/types.js';
-import { fakeCollectors, type Fakes } from './fakes.js';
-import { connect, isStats, refusedUpgrade, sleep, stalledPeer, until, type TestClient } from './client.js';
+import { countedCollectors as fakeCollectors, type Fakes } from '../helpers/fake-collectors.js';
+import { connect, isStats, refusedUpgrade, stalledPeer, type TestClient } from '../helpers/ws-client.js';
+import { sleep, until } from '../helpers/wait.js';
 
 const INTERVAL = 200;
 

@@ -4,7 +4,8 @@
 // Memory comes in "MB" that are really MiB (amd-smi divides bytes by 1024²: an 8 GiB RX 6600 reports
 // 8176 = 8192 − 16 reserved, a 64 GiB MI210 65520), and process memory in B.
 import type { GpuProcess, GpuStats } from '../../types.js';
-import { MIB, cell, percentOf } from './nvidia-csv.js';
+import { gpuStats } from './gpu-stats.js';
+import { MIB, cell, freeOf } from './units.js';
 
 type Json = unknown;
 
@@ -100,33 +101,24 @@ export function parseAmdSmiMetric(textOut: string, statics: readonly AmdStatic[]
     const st = statics.find((s) => s.gpu === gpu);
     const total = bytes(get(g, 'mem_usage', 'total_vram')) ?? st?.vramTotal ?? null;
     const used = bytes(get(g, 'mem_usage', 'used_vram'));
-    const free = bytes(get(g, 'mem_usage', 'free_vram')) ?? (total !== null && used !== null ? Math.max(0, total - used) : null);
-    const usedPercent = percentOf(used, total);
-    const clockCore = value(get(g, 'clock', 'gfx_0', 'clk')) ?? value(get(g, 'clock', 'gfx', 'clk'));
-    const clockMemory = value(get(g, 'clock', 'mem_0', 'clk')) ?? value(get(g, 'clock', 'mem', 'clk'));
-    return {
+    const free = bytes(get(g, 'mem_usage', 'free_vram')) ?? freeOf(total, used);
+    return gpuStats({
       name: st?.name ?? 'AMD GPU',
+      vendor: 'amd',
+      index: gpu,
+      memory: { total, used, free },
       usage: value(get(g, 'usage', 'gfx_activity')),
-      memory: { total, used, free, usedPercent },
       temperature: value(get(g, 'temperature', 'edge')) ?? value(get(g, 'temperature', 'hotspot')),
       fanSpeed: value(get(g, 'fan', 'usage')),
       powerDraw: value(get(g, 'power', 'socket_power')) ?? value(get(g, 'power', 'average_socket_power')),
-      clockCore,
-      clockMemory,
-      memoryTotal: total,
-      memoryUsed: used,
-      memoryFree: free,
-      memoryPercent: usedPercent,
-      vendor: 'amd',
-      index: gpu,
+      clockCore: value(get(g, 'clock', 'gfx_0', 'clk')) ?? value(get(g, 'clock', 'gfx', 'clk')),
+      clockMemory: value(get(g, 'clock', 'mem_0', 'clk')) ?? value(get(g, 'clock', 'mem', 'clk')),
       uuid: st?.uuid ?? null,
       pciBusId: st?.pciBusId ?? null,
       driverVersion: st?.driverVersion ?? null,
       powerLimit: st?.powerLimit ?? null,
       memoryUtilization: value(get(g, 'usage', 'umc_activity')),
-      encoderUtilization: null,
-      decoderUtilization: null,
-    };
+    });
   });
 }
 

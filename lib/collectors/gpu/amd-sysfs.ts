@@ -6,7 +6,8 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { GpuStats } from '../../types.js';
-import { percentOf } from './nvidia-csv.js';
+import { gpuStats } from './gpu-stats.js';
+import { freeOf } from './units.js';
 
 const AMD_VENDOR = '0x1002';
 
@@ -93,34 +94,24 @@ export async function readAmdSysfs(sysRoot: string, names: ReadonlyMap<string, s
         hwInt('freq2_input'),
       ]);
     const pciBusId = /^PCI_SLOT_NAME=(.*)$/m.exec(uevent ?? '')?.[1]?.trim() ?? null;
-    const free = total !== null && used !== null ? Math.max(0, total - used) : null;
-    const usedPercent = percentOf(used, total);
     const micro = (v: number | null) => (v === null ? null : Math.round(v / 1e4) / 100);
     const name = (pciBusId ? names.get(pciBusId.toLowerCase()) : undefined)
       ?? (productName && productName.length > 0 ? productName : null)
       ?? (deviceId ? `AMD GPU ${deviceId}` : 'AMD GPU');
-    return {
+    return gpuStats({
       name,
+      vendor: 'amd',
+      index: Number(card.slice(4)) ?? position,
+      memory: { total, used, free: freeOf(total, used) },
       usage: busy,
-      memory: { total, used, free, usedPercent },
       temperature: temp === null ? null : temp / 1000,
       fanSpeed: pwm !== null ? Math.round((pwm / (pwmMax && pwmMax > 0 ? pwmMax : 255)) * 1000) / 10 : null,
       powerDraw: micro(powerAvg ?? powerInput),
       clockCore: freq1 !== null ? Math.round(freq1 / 1e6) : currentDpmClock(sclk),
       clockMemory: freq2 !== null ? Math.round(freq2 / 1e6) : currentDpmClock(mclk),
-      memoryTotal: total,
-      memoryUsed: used,
-      memoryFree: free,
-      memoryPercent: usedPercent,
-      vendor: 'amd' as const,
-      index: Number(card.slice(4)) ?? position,
-      uuid: null,
       pciBusId,
-      driverVersion: null,
       powerLimit: micro(powerCap),
       memoryUtilization: memBusy,
-      encoderUtilization: null,
-      decoderUtilization: null,
-    };
+    });
   }));
 }

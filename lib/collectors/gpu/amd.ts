@@ -1,7 +1,7 @@
 // The AMD back-end, polled on the service's tick. Preference: the amdgpu sysfs files on Linux (no
 // process at all), else `rocm-smi --json` (a slow Python program), else `amd-smi metric --json`
 // (+ `amd-smi static --json` once, for names and bus ids).
-import { map, type Observable } from 'rxjs';
+import type { Observable } from 'rxjs';
 import type { GpuStats } from '../../types.js';
 import type { CollectorContext } from '../context.js';
 import { poll, type Sampler } from '../poll.js';
@@ -10,7 +10,6 @@ import { runTool } from '../../tools/run-tool.js';
 import { readAmdSysfs } from './amd-sysfs.js';
 import { parseAmdSmiMetric, parseAmdSmiStatic, type AmdStatic } from './amd-smi-json.js';
 import { parseRocmSmiJson } from './rocm-json.js';
-import { emptyOnError, promptFirst } from './prompt.js';
 
 export type AmdSource = 'sysfs' | 'rocm-smi' | 'amd-smi';
 
@@ -65,12 +64,11 @@ export function amdGpu(ctx: CollectorContext, options: AmdOptions): Observable<S
     };
   };
 
-  const polled = poll(createSampler, {
+  return poll(createSampler, {
     intervalMs: ctx.intervalMs,
     timeoutMs: options.source === 'sysfs' ? ctx.timeoutMs : toolTimeout,
     primeMs: ctx.primeMs,
     placeholder: [],
     scheduler: ctx.scheduler,
-  }).pipe(map(emptyOnError));
-  return promptFirst(polled, ctx.timeoutMs, ctx.scheduler, `${options.source}: no answer yet`, options.source);
+  });
 }

@@ -1,14 +1,14 @@
 // When neither nvidia-smi nor an AMD tool or driver is there: systeminformation's graphics(), on a
 // slow cadence (it spawns lspci / system_profiler / PowerShell), so the widget shows the real GPU's
 // name with null readings instead of nothing, or the original's invented all-zero "Integrated GPU".
-import { map, type Observable } from 'rxjs';
+import type { Observable } from 'rxjs';
 import si from 'systeminformation';
 import type { GpuStats, GpuVendor } from '../../types.js';
 import type { CollectorContext } from '../context.js';
 import { poll } from '../poll.js';
 import type { Sample } from '../sample.js';
-import { MIB, percentOf } from './nvidia-csv.js';
-import { emptyOnError, promptFirst } from './prompt.js';
+import { gpuStats } from './gpu-stats.js';
+import { mibToBytes } from './units.js';
 
 type Controller = si.Systeminformation.GraphicsControllerData;
 
@@ -29,34 +29,23 @@ export function gpuFromController(c: Controller, index: number): GpuStats | null
   if (!name) return null;
   // memoryTotal etc. are MiB when present (systeminformation gets them from nvidia-smi); a dedicated
   // card's `vram` (MiB) is its size; a dynamic (shared) vram is not a size.
-  const total = n(c.memoryTotal) !== null ? Math.round(c.memoryTotal! * MIB)
-    : !c.vramDynamic && n(c.vram) !== null && c.vram! > 0 ? Math.round(c.vram! * MIB) : null;
-  const used = n(c.memoryUsed) !== null ? Math.round(c.memoryUsed! * MIB) : null;
-  const free = n(c.memoryFree) !== null ? Math.round(c.memoryFree! * MIB) : null;
-  const usedPercent = percentOf(used, total);
-  return {
+  const total = mibToBytes(c.memoryTotal) ?? (!c.vramDynamic && c.vram && c.vram > 0 ? mibToBytes(c.vram) : null);
+  return gpuStats({
     name,
+    vendor: vendorOf(`${c.vendor} ${name}`),
+    index,
+    memory: { total, used: mibToBytes(c.memoryUsed), free: mibToBytes(c.memoryFree) },
     usage: n(c.utilizationGpu),
-    memory: { total, used, free, usedPercent },
     temperature: n(c.temperatureGpu),
     fanSpeed: n(c.fanSpeed),
     powerDraw: n(c.powerDraw),
     clockCore: n(c.clockCore),
     clockMemory: n(c.clockMemory),
-    memoryTotal: total,
-    memoryUsed: used,
-    memoryFree: free,
-    memoryPercent: usedPercent,
-    vendor: vendorOf(`${c.vendor} ${name}`),
-    index,
-    uuid: null,
     pciBusId: c.pciBus || c.busAddress || null,
     driverVersion: c.driverVersion || null,
     powerLimit: n(c.powerLimit),
     memoryUtilization: n(c.utilizationMemory),
-    encoderUtilization: null,
-    decoderUtilization: null,
-  };
+  });
 }
 
 export interface FallbackOptions {
@@ -68,7 +57,7 @@ export interface FallbackOptions {
 
 export function fallbackGpu(ctx: CollectorContext, options: FallbackOptions = {}): Observable<Sample<GpuStats[]>> {
   const graphics = options.graphics ?? (() => si.graphics());
-  const polled = poll(() => ({
+  return poll(() => ({
     async sample() {
       const { controllers } = await graphics();
       const value = controllers.map(gpuFromController).filter((g): g is GpuStats => g !== null);
@@ -80,6 +69,5 @@ export function fallbackGpu(ctx: CollectorContext, options: FallbackOptions = {}
     primeMs: 0,
     placeholder: [],
     scheduler: ctx.scheduler,
-  }).pipe(map(emptyOnError));
-  return promptFirst(polled, ctx.timeoutMs, ctx.scheduler, 'systeminformation: no answer yet', 'systeminformation');
+  });
 }

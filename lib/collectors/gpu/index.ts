@@ -5,9 +5,11 @@
 //   both                    → both, their lists concatenated
 //   neither                 → fallback.ts (systeminformation graphics(), names with null readings)
 //
-// Faults never hold the stream back: the first sample comes within ctx.timeoutMs, and a failed
-// reading is `[]` with ok:false and a one-line `error` (no stale values are repeated).
+// Faults never hold the stream back: each back-end's first sample comes within ctx.timeoutMs (so a
+// slow one never holds back the others in the combined list), and a failed reading is `[]` with
+// ok:false and a one-line `error` (no stale values are repeated).
 import { combineLatest, defer, from, map, of, switchMap, type Observable } from 'rxjs';
+import { promptFirst } from '../../stream/prompt-first.js';
 import type { GpuStats } from '../../types.js';
 import type { CollectorContext, CollectorFactory } from '../context.js';
 import type { Sample } from '../sample.js';
@@ -68,6 +70,18 @@ async function plan(ctx: CollectorContext, options: GpuOptions): Promise<Plan> {
   return { nvidia, amd, rocmSmi, amdSmi };
 }
 
+/**
+ * A back-end as the GPU topic uses it: a failed reading shows `[]` (this service's choice, not
+ * poll()'s last good value), and a placeholder naming the tool comes if it has no first sample
+ * within ctx.timeoutMs.
+ */
+function backend(ctx: CollectorContext, name: string, stream: Observable<Sample<GpuStats[]>>): Observable<Sample<GpuStats[]>> {
+  return stream.pipe(
+    map((sample): Sample<GpuStats[]> => (sample.ok ? sample : { ...sample, value: [] })),
+    promptFirst((): Sample<GpuStats[]> => ({ value: [], ok: false, error: `${name}: no answer yet`, source: name, at: Date.now() }), ctx.timeoutMs, ctx.scheduler),
+  );
+}
+
 function errorOnce(error: string, source: string): Observable<Sample<GpuStats[]>> {
   return of({ value: [], ok: false, error, source, at: Date.now() });
 }
@@ -105,28 +119,28 @@ export const gpuCollector: CollectorFactory<GpuStats[], GpuOptions> = (ctx, opti
     switchMap((p) => {
       const streams: Observable<Sample<GpuStats[]>>[] = [];
       if (p.nvidia) {
-        streams.push(nvidiaGpu(ctx, {
+        streams.push(backend(ctx, 'nvidia-smi', nvidiaGpu(ctx, {
           smiPath: p.nvidia,
           processIntervalMs: options.processIntervalMs ?? DEFAULT_PROCESS_INTERVAL_MS,
           ...(env ? { env } : {}),
           ...(options.probeTimeoutMs ? { probeTimeoutMs: options.probeTimeoutMs } : {}),
           ...(options.backoff ? { backoff: options.backoff } : {}),
-        }));
+        })));
       } else if (vendor === 'nvidia') {
         streams.push(errorOnce('nvidia-smi: not found on PATH', 'nvidia-smi'));
       }
       if (p.amd) {
-        streams.push(amdGpu(ctx, { source: p.amd, rocmSmiPath: p.rocmSmi, amdSmiPath: p.amdSmi, ...(env ? { env } : {}) }));
+        streams.push(backend(ctx, p.amd, amdGpu(ctx, { source: p.amd, rocmSmiPath: p.rocmSmi, amdSmiPath: p.amdSmi, ...(env ? { env } : {}) })));
       } else if (vendor === 'amd') {
         streams.push(errorOnce('amd: no amdgpu device in sysfs, and neither rocm-smi nor amd-smi on PATH', 'amd'));
       }
       if (streams.length === 0) {
-        streams.push(fallbackGpu(ctx, options.fallbackIntervalMs ? { intervalMs: options.fallbackIntervalMs } : {}));
+        streams.push(backend(ctx, 'systeminformation', fallbackGpu(ctx, options.fallbackIntervalMs ? { intervalMs: options.fallbackIntervalMs } : {})));
       }
       return combine(streams);
     }),
   );
-  // Each back-end emits its own first sample within ctx.timeoutMs; planning is a few local file checks.
+  // Planning is a few local file checks; each back-end then answers within ctx.timeoutMs.
   return chosen;
 };
 

@@ -1,7 +1,8 @@
 // Pure parser for `nvidia-smi --query-compute-apps=… --format=csv[,noheader][,nounits]`.
 // Header-only output means no process. Under MIG the rows carry the parent GPU's UUID.
 import type { GpuProcess, GpuStats } from '../../types.js';
-import { MIB, parseNvidiaCsv, parseNumber } from './nvidia-csv.js';
+import { parseNvidiaCsv } from './nvidia-csv.js';
+import { mibToBytes, parseNumber } from './units.js';
 
 /** What this service asks for. */
 export const DEFAULT_APP_FIELDS: readonly string[] = ['gpu_uuid', 'pid', 'process_name', 'used_gpu_memory'];
@@ -16,12 +17,11 @@ export function parseComputeApps(text: string, fields?: readonly string[]): GpuP
   const rows: GpuProcessRow[] = [];
   for (const rec of table.rows) {
     const pid = parseNumber(rec['pid']);
-    const used = parseNumber(rec['used_gpu_memory']);
     rows.push({
       gpuUuid: rec['uuid'] ?? null,
       pid: pid ?? 0,
       name: rec['process_name'] ?? '',
-      usedMemory: used === null ? null : Math.round(used * MIB),
+      usedMemory: mibToBytes(parseNumber(rec['used_gpu_memory'])),
     });
   }
   return rows;

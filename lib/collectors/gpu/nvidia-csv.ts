@@ -3,8 +3,8 @@
 // names, not what was asked: `gpu_name` → `name`, `clocks.gr` → `clocks.current.graphics`), units are
 // stripped from values and header, every "no value" spelling becomes null, CRLF is accepted.
 import type { GpuStats } from '../../types.js';
-
-export const MIB = 1048576;
+import { gpuStats } from './gpu-stats.js';
+import { cell, mibToBytes, parseNumber } from './units.js';
 
 /** What this service asks for. Every field exists on drivers from the last several years. */
 export const DEFAULT_GPU_FIELDS: readonly string[] = [
@@ -14,31 +14,6 @@ export const DEFAULT_GPU_FIELDS: readonly string[] = [
   'temperature.gpu', 'fan.speed', 'power.draw', 'power.limit',
   'clocks.current.graphics', 'clocks.current.memory',
 ];
-
-/** `[N/A]`, `N/A`, `[Not Supported]`, `[Unknown Error]`, `N/A (Secondary die)`, empty, … */
-export function isUnavailable(raw: string | null | undefined): boolean {
-  if (raw === null || raw === undefined) return true;
-  const v = raw.trim();
-  if (v === '') return true;
-  if (/^\[.*\]$/.test(v)) return true; // every bracketed word nvidia-smi prints instead of a value
-  if (/^n\/?a\b/i.test(v)) return true;
-  return /^(not supported|unknown error|requested functionality has been deprecated|insufficient permissions|function not found|unavailable|unknown|none)$/i.test(v);
-}
-
-/** The trimmed text, or null when the tool could not give a value. */
-export function cell(raw: string | null | undefined): string | null {
-  return isUnavailable(raw) ? null : raw!.trim();
-}
-
-/** A number with an optional unit (`81559 MiB`, `433.78 W`, `100 %`, `27 C`, `(1200Mhz)`), or null. */
-export function parseNumber(raw: string | null | undefined): number | null {
-  const v = cell(raw);
-  if (v === null) return null;
-  const m = /^\(?\s*(-?\d+(?:\.\d+)?)\s*(?:%|[a-z/]+)?\s*\)?$/i.exec(v);
-  if (!m) return null;
-  const n = Number(m[1]);
-  return Number.isFinite(n) ? n : null;
-}
 
 const ALIASES: Record<string, string> = {
   'clocks.gr': 'clocks.current.graphics', 'clocks.sm': 'clocks.current.sm', 'clocks.mem': 'clocks.current.memory',
@@ -127,13 +102,7 @@ export function parseNvidiaCsv(text: string, options: CsvOptions = {}): CsvTable
 }
 
 function mib(raw: string | null | undefined): number | null {
-  const n = parseNumber(raw);
-  return n === null ? null : Math.round(n * MIB);
-}
-
-export function percentOf(used: number | null, total: number | null): number | null {
-  if (used === null || total === null || total <= 0) return null;
-  return Math.round((used / total) * 10000) / 100;
+  return mibToBytes(parseNumber(raw));
 }
 
 /** Build the GpuStats entry for one row (keys are canonical field names). */
@@ -145,23 +114,18 @@ export function gpuFromRecord(rec: CsvRecord, position: number): GpuStats {
   // Without memory.total, used + free + reserved is what the board has (nvidia-smi counts reserved apart).
   if (total === null && used !== null && free !== null && !('memory.total' in rec)) total = used + free + (reserved ?? 0);
   // Free is not derived: total − used would count the reserved memory as free.
-  const usedPercent = percentOf(used, total);
   const index = parseNumber(rec['index']);
-  return {
+  return gpuStats({
     name: rec['name'] ?? 'NVIDIA GPU',
+    vendor: 'nvidia',
+    index: index ?? position,
+    memory: { total, used, free },
     usage: parseNumber(rec['utilization.gpu']),
-    memory: { total, used, free, usedPercent },
     temperature: parseNumber(rec['temperature.gpu']),
     fanSpeed: parseNumber(rec['fan.speed']),
     powerDraw: parseNumber(rec['power.draw']) ?? parseNumber(rec['power.draw.instant']) ?? parseNumber(rec['power.draw.average']),
     clockCore: parseNumber(rec['clocks.current.graphics']),
     clockMemory: parseNumber(rec['clocks.current.memory']),
-    memoryTotal: total,
-    memoryUsed: used,
-    memoryFree: free,
-    memoryPercent: usedPercent,
-    vendor: 'nvidia',
-    index: index ?? position,
     uuid: rec['uuid'] ?? null,
     pciBusId: rec['pci.bus_id'] ?? null,
     driverVersion: rec['driver_version'] ?? null,
@@ -169,7 +133,7 @@ export function gpuFromRecord(rec: CsvRecord, position: number): GpuStats {
     memoryUtilization: parseNumber(rec['utilization.memory']),
     encoderUtilization: parseNumber(rec['utilization.encoder']),
     decoderUtilization: parseNumber(rec['utilization.decoder']),
-  };
+  });
 }
 
 /** One-shot `--query-gpu` output to GPU entries. `fields` is the request (required for noheader output). */

@@ -1,5 +1,6 @@
 // Turn what nvidia-smi printed instead of data into one line a person can act on.
-import { firstLine } from '../../tools/run-tool.js';
+import { firstLine } from '../../format/one-line.js';
+import { ToolError } from '../../tools/run-tool.js';
 
 export type NvidiaFailureKind =
   | 'driver'       // driver not loaded / cannot communicate / NVML init failed / library missing
@@ -46,4 +47,24 @@ export function classifyNvidiaError(text: string): NvidiaFailure {
 /** Does this stream line look like an error message rather than a data row? */
 export function looksLikeNvidiaError(line: string): boolean {
   return /No devices were found|NVIDIA-SMI has failed|Failed to initialize NVML|Unable to determine the device handle|GPU is lost|is not a valid field|couldn't find libnvidia-ml/i.test(line);
+}
+
+/** Why a one-shot nvidia-smi run failed: one line, and whether the driver rejected a field (which one). */
+export interface QueryFailure {
+  message: string;
+  invalidField: boolean;
+  field?: string;
+}
+
+export function explainQueryFailure(error: unknown): QueryFailure {
+  if (error instanceof ToolError) {
+    if (error.timedOut) return { message: error.message, invalidField: false };
+    const c = classifyNvidiaError(error.output || error.message);
+    return {
+      message: c.kind === 'unknown' ? error.message : c.message,
+      invalidField: c.kind === 'invalid-field',
+      ...(c.field ? { field: c.field } : {}),
+    };
+  }
+  return { message: `nvidia-smi: ${error instanceof Error ? error.message : String(error)}`, invalidField: false };
 }

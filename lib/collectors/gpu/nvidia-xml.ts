@@ -5,7 +5,9 @@
 // <power_readings>/<power_draw> (v11), <gpu_power_readings>/<power_draw> (v12),
 // <gpu_power_readings>/<average_power_draw>|<instant_power_draw> (late v12, v13).
 import type { GpuProcess, GpuStats } from '../../types.js';
-import { MIB, NvidiaParseError, cell, parseNumber, percentOf } from './nvidia-csv.js';
+import { gpuStats } from './gpu-stats.js';
+import { NvidiaParseError } from './nvidia-csv.js';
+import { cell, mibToBytes, parseNumber } from './units.js';
 
 export interface XmlNode {
   name: string;
@@ -79,8 +81,8 @@ function firstNum(node: XmlNode | undefined, paths: string[][]): number | null {
   return null;
 }
 
-function mib(v: number | null): number | null {
-  return v === null ? null : Math.round(v * MIB);
+function mib(node: XmlNode | undefined, ...path: string[]): number | null {
+  return mibToBytes(num(node, ...path));
 }
 
 export interface MigDevice {
@@ -108,22 +110,20 @@ function gpuFromXml(gpu: XmlNode, position: number, driverVersion: string | null
   // A vGPU guest reports 0 C and 0 MHz where it cannot read the sensor: placeholders, not readings.
   const vgpuGuest = textAt(gpu, 'gpu_virtualization_mode', 'virtualization_mode') === 'VGPU';
   const reading = (v: number | null) => (vgpuGuest && v === 0 ? null : v);
-  const total = mib(num(gpu, 'fb_memory_usage', 'total'));
-  const used = mib(num(gpu, 'fb_memory_usage', 'used'));
-  const free = mib(num(gpu, 'fb_memory_usage', 'free'));
-  const usedPercent = percentOf(used, total);
   const processes: GpuProcess[] = (at(gpu, 'processes')?.children ?? [])
     .filter((c) => c.name === 'process_info')
     .map((p) => ({
       pid: num(p, 'pid') ?? 0,
       name: at(p, 'process_name')?.text ?? '',
-      usedMemory: mib(num(p, 'used_memory')),
+      usedMemory: mib(p, 'used_memory'),
     }));
   const migNodes = (at(gpu, 'mig_devices')?.children ?? []).filter((c) => c.name === 'mig_device');
-  const entry: NvidiaXmlGpu = {
+  const entry: NvidiaXmlGpu = gpuStats({
     name: textAt(gpu, 'product_name') ?? 'NVIDIA GPU',
+    vendor: 'nvidia',
+    index: position,
+    memory: { total: mib(gpu, 'fb_memory_usage', 'total'), used: mib(gpu, 'fb_memory_usage', 'used'), free: mib(gpu, 'fb_memory_usage', 'free') },
     usage: num(gpu, 'utilization', 'gpu_util'),
-    memory: { total, used, free, usedPercent },
     temperature: reading(num(gpu, 'temperature', 'gpu_temp')),
     fanSpeed: num(gpu, 'fan_speed'),
     powerDraw: firstNum(gpu, [
@@ -136,12 +136,6 @@ function gpuFromXml(gpu: XmlNode, position: number, driverVersion: string | null
     ]),
     clockCore: reading(num(gpu, 'clocks', 'graphics_clock')),
     clockMemory: reading(num(gpu, 'clocks', 'mem_clock')),
-    memoryTotal: total,
-    memoryUsed: used,
-    memoryFree: free,
-    memoryPercent: usedPercent,
-    vendor: 'nvidia',
-    index: position,
     uuid: textAt(gpu, 'uuid'),
     pciBusId: textAt(gpu, 'pci', 'pci_bus_id') ?? cell(gpu.attrs['id']),
     driverVersion,
@@ -155,17 +149,13 @@ function gpuFromXml(gpu: XmlNode, position: number, driverVersion: string | null
     encoderUtilization: num(gpu, 'utilization', 'encoder_util'),
     decoderUtilization: num(gpu, 'utilization', 'decoder_util'),
     processes,
-  };
+  });
   if (migNodes.length > 0) {
     entry.migDevices = migNodes.map((m) => ({
       index: num(m, 'index'),
       gpuInstanceId: num(m, 'gpu_instance_id'),
       computeInstanceId: num(m, 'compute_instance_id'),
-      memory: {
-        total: mib(num(m, 'fb_memory_usage', 'total')),
-        used: mib(num(m, 'fb_memory_usage', 'used')),
-        free: mib(num(m, 'fb_memory_usage', 'free')),
-      },
+      memory: { total: mib(m, 'fb_memory_usage', 'total'), used: mib(m, 'fb_memory_usage', 'used'), free: mib(m, 'fb_memory_usage', 'free') },
     }));
   }
   return entry;

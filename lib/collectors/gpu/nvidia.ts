@@ -9,16 +9,20 @@
 // collector falls back to one query per tick; a loop child that crashes, stalls or prints garbage
 // after working emits `[]` + reason and is restarted (probe again) with backoff; a driver that does not
 // know a requested field ("is not a valid field") switches to `nvidia-smi -q -x` per tick.
-// Processes come from `--query-compute-apps` on a slower cadence, joined to GPUs by UUID.
-import { Observable, Subscription, timer } from 'rxjs';
+// Processes come from `--query-compute-apps` on a slower cadence, joined to GPUs by UUID; the first
+// run goes with the first query, so the first reading already lists them (null when unknown).
+//
+// Pieces: nvidia-query.ts (one-shot runs), nvidia-loop.ts (the loop child), nvidia-errors.ts (one
+// line saying why); this file only decides which runs next.
+import { ReplaySubject, concat, concatMap, catchError, defer, exhaustMap, ignoreElements, map, merge, of, switchMap, take, tap, timer, type Observable } from 'rxjs';
 import type { GpuProcess, GpuStats } from '../../types.js';
 import type { CollectorContext } from '../context.js';
 import type { Sample } from '../sample.js';
-import { killTree, runTool, spawnTool, toolFailure, ToolError } from '../../tools/run-tool.js';
-import { DEFAULT_GPU_FIELDS, createBlockSplitter, parseBlock, parseQueryGpu } from './nvidia-csv.js';
-import { DEFAULT_APP_FIELDS, joinProcesses, parseComputeApps, processesByUuid } from './nvidia-apps.js';
-import { classifyNvidiaError, looksLikeNvidiaError } from './nvidia-errors.js';
-import { parseNvidiaXml } from './nvidia-xml.js';
+import { joinProcesses } from './nvidia-apps.js';
+import { DEFAULT_GPU_FIELDS } from './nvidia-csv.js';
+import { explainQueryFailure } from './nvidia-errors.js';
+import { LoopUnsupported, loopBlocks } from './nvidia-loop.js';
+import { queryGpus, queryProcesses, queryXml, type QueryOptions } from './nvidia-query.js';
 
 export interface NvidiaOptions {
   /** Absolute path of nvidia-smi (resolved once by the caller). */
@@ -39,217 +43,85 @@ export type NvidiaMode = 'loop' | 'tick' | 'xml';
 
 const SOURCE: Record<NvidiaMode, string> = { loop: 'nvidia-smi loop', tick: 'nvidia-smi', xml: 'nvidia-smi -q -x' };
 
-function queryArgs(fields: readonly string[]): string[] {
-  return [`--query-gpu=${fields.join(',')}`, '--format=csv,noheader,nounits'];
-}
+type GpuSample = Sample<GpuStats[]>;
 
-export function nvidiaGpu(ctx: CollectorContext, options: NvidiaOptions): Observable<Sample<GpuStats[]>> {
-  return new Observable<Sample<GpuStats[]>>((subscriber) => {
-    const { scheduler, intervalMs } = ctx;
-    // Old drivers reject fields they do not know; such a field is dropped and the query retried.
-    let fields = [...(options.fields ?? DEFAULT_GPU_FIELDS)];
-    let csvArgs = queryArgs(fields);
-    const runTimeout = Math.max(ctx.timeoutMs, intervalMs);
-    const probeTimeout = options.probeTimeoutMs ?? Math.max(10_000, runTimeout);
-    const backoff = options.backoff ?? { firstMs: 1000, maxMs: 30_000 };
-    const env = options.env;
-    const subs = new Subscription();
-    const abort = new AbortController();
-    let closed = false;
-    let emitted = false;
-    let mode: NvidiaMode = 'loop';
-    let delay = backoff.firstMs;
-    let processes: Map<string, GpuProcess[]> | undefined;
-    let processesStarted = false;
-    let loop: ReturnType<typeof spawnTool> | undefined;
-    let modeTimer: Subscription | undefined;
+const ok = (value: GpuStats[], source: string, durationMs?: number): GpuSample =>
+  ({ value, ok: true, source, at: Date.now(), ...(durationMs !== undefined ? { durationMs } : {}) });
+const fail = (error: string, source: string): GpuSample => ({ value: [], ok: false, error, source, at: Date.now() });
 
-    const emit = (sample: Sample<GpuStats[]>) => {
-      if (closed) return;
-      emitted = true;
-      subscriber.next(sample);
-    };
-    const ok = (gpus: GpuStats[], source: string, durationMs?: number) =>
-      emit({ value: processes ? joinProcesses(gpus, processes) : gpus, ok: true, source, at: Date.now(), ...(durationMs !== undefined ? { durationMs } : {}) });
-    const fail = (error: string, source = SOURCE[mode]) => emit({ value: [], ok: false, error, source, at: Date.now() });
-    const after = (ms: number, work: () => void) => {
-      const s = timer(ms, scheduler).subscribe(() => { subs.remove(s); if (!closed) work(); });
-      subs.add(s);
-      return s;
-    };
-    const reason = (error: unknown): { message: string; invalidField: boolean; field?: string } => {
-      if (error instanceof ToolError) {
-        if (error.timedOut) return { message: error.message, invalidField: false };
-        const c = classifyNvidiaError(error.output || error.message);
-        return {
-          message: c.kind === 'unknown' ? error.message : c.message,
-          invalidField: c.kind === 'invalid-field',
-          ...(c.field ? { field: c.field } : {}),
-        };
-      }
-      return { message: `nvidia-smi: ${error instanceof Error ? error.message : String(error)}`, invalidField: false };
-    };
-    const restartLater = () => {
-      const wait = delay;
-      delay = Math.min(delay * 2, backoff.maxMs);
-      after(wait, probe);
-    };
+export function nvidiaGpu(ctx: CollectorContext, options: NvidiaOptions): Observable<GpuSample> {
+  const { scheduler, intervalMs } = ctx;
+  const runTimeout = Math.max(ctx.timeoutMs, intervalMs);
+  const query: QueryOptions = { smiPath: options.smiPath, timeoutMs: runTimeout, ...(options.env ? { env: options.env } : {}) };
+  const probeQuery: QueryOptions = { ...query, timeoutMs: options.probeTimeoutMs ?? Math.max(10_000, runTimeout) };
+  const backoff = options.backoff ?? { firstMs: 1000, maxMs: 30_000 };
+  const stallMs = intervalMs * 2 + ctx.timeoutMs;
 
-    // First sample promptly, whatever the tool does.
-    after(ctx.timeoutMs, () => { if (!emitted) fail('nvidia-smi: no answer yet'); });
+  /** A sample from one run, with how long it took. */
+  const timed = (run: Observable<GpuStats[]>, source: string) => defer(() => {
+    const started = scheduler.now();
+    return run.pipe(map((gpus) => ok(gpus, source, scheduler.now() - started)));
+  });
 
-    // ---- one query (probe, and per-tick mode) ----
-    async function queryCsv(timeoutMs: number): Promise<GpuStats[]> {
-      const { stdout } = await runTool(options.smiPath, csvArgs, { timeoutMs, signal: abort.signal, env });
-      if (stdout.split('\n').some(looksLikeNvidiaError)) throw new ToolError(classifyNvidiaError(stdout).message, 'nvidia-smi', 0, stdout);
-      return parseQueryGpu(stdout, fields);
-    }
+  /** After a failure: wait (doubling from backoff.firstMs up to maxMs), then probe again. */
+  const retryLater = (fields: readonly string[], attempt: number): Observable<GpuSample> =>
+    timer(Math.min(backoff.firstMs * 2 ** attempt, backoff.maxMs), scheduler).pipe(switchMap(() => probe(fields, attempt + 1)));
 
-    async function probe(): Promise<void> {
-      const started = scheduler.now();
-      let gpus: GpuStats[];
-      try {
-        gpus = await queryCsv(probeTimeout);
-      } catch (error) {
-        if (closed) return;
-        const why = reason(error);
+  /** One query: learns the GPU count, answers the first sample, and finds fields an old driver rejects. */
+  const probe = (fields: readonly string[], attempt: number): Observable<GpuSample> =>
+    timed(queryGpus(probeQuery, fields), SOURCE.tick).pipe(
+      map((sample) => ({ sample })),
+      catchError((error: unknown) => of({ error })),
+      switchMap((result): Observable<GpuSample> => {
+        if ('sample' in result) {
+          if (result.sample.value.length === 0) return concat(of(fail('nvidia-smi: no NVIDIA GPU found (empty answer)', SOURCE.tick)), retryLater(fields, attempt));
+          return concat(of(result.sample), loop(fields, result.sample.value.length, attempt));
+        }
+        const why = explainQueryFailure(result.error);
         if (why.invalidField && why.field && why.field !== 'name' && fields.includes(why.field)) {
-          fields = fields.filter((f) => f !== why.field);
-          csvArgs = queryArgs(fields);
-          return probe();
+          return probe(fields.filter((f) => f !== why.field), attempt); // dropped, asked again at once
         }
-        if (why.invalidField) return switchMode('xml');
-        fail(why.message, 'nvidia-smi');
-        return restartLater();
-      }
-      if (closed) return;
-      if (gpus.length === 0) {
-        fail('nvidia-smi: no NVIDIA GPU found (empty answer)', 'nvidia-smi');
-        return restartLater();
-      }
-      ok(gpus, 'nvidia-smi', scheduler.now() - started);
-      startProcesses();
-      if (mode === 'loop') startLoop(gpus.length);
-      else switchMode(mode);
-    }
+        if (why.invalidField) return perTick('xml', fields);
+        return concat(of(fail(why.message, SOURCE.tick)), retryLater(fields, attempt));
+      }),
+    );
 
-    // ---- loop mode ----
-    function startLoop(gpuCount: number): void {
-      const child = spawnTool(options.smiPath, [...csvArgs, `--loop-ms=${intervalMs}`], { env, buffer: false });
-      loop = child;
-      let blocks = 0;
-      let stopped = false; // we ended it on purpose
-      let tail = '';
-      let watchdog: Subscription | undefined;
-      const stop = () => {
-        stopped = true;
-        watchdog?.unsubscribe();
-        killTree(child);
-        if (loop === child) loop = undefined;
-      };
-      const arm = () => {
-        watchdog?.unsubscribe();
-        watchdog = after(intervalMs * 2 + ctx.timeoutMs, () => {
-          stop();
-          fail(`nvidia-smi: loop stopped answering (nothing for ${intervalMs * 2 + ctx.timeoutMs} ms)`);
-          restartLater();
-        });
-      };
-      const splitter = createBlockSplitter(gpuCount, (rows) => {
-        if (stopped || closed) return;
-        let gpus: GpuStats[];
-        try {
-          gpus = parseBlock(rows, fields);
-        } catch (error) {
-          const errorLine = rows.find(looksLikeNvidiaError);
-          stop();
-          // Not one good tick yet: the loop options themselves are refused. One query per tick instead.
-          if (blocks === 0) return switchMode('tick');
-          fail(`${errorLine ? classifyNvidiaError(errorLine).message : `nvidia-smi: ${error instanceof Error ? error.message : String(error)}`} (restarting)`);
-          return restartLater();
-        }
-        blocks++;
-        delay = backoff.firstMs;
-        arm();
-        ok(gpus, SOURCE.loop);
-      }, { indexFirst: fields[0] === 'index' });
-      const keepTail = (chunk: string) => { tail = (tail + chunk).slice(-2000); };
-      child.stdout?.setEncoding('utf8');
-      child.stderr?.setEncoding('utf8');
-      child.stdout?.on('data', (chunk: string) => { keepTail(chunk); splitter.push(chunk); });
-      child.stderr?.on('data', keepTail);
-      arm();
-      void child.then((result) => {
-        if (stopped || closed) return;
-        stop();
-        if (blocks === 0) {
-          // It never delivered a tick: loop mode does not work with this tool. One query per tick instead.
-          return switchMode('tick');
-        }
-        const c = classifyNvidiaError(tail);
-        const message = c.kind !== 'unknown' ? c.message
-          : toolFailure(options.smiPath, ['--loop-ms'], result.exitCode, result.signal ?? undefined, tail.split('\n').reverse().find((l) => l.trim()) ?? '').message;
-        fail(`${message} (restarting)`);
-        restartLater();
-      });
-    }
+  /** The loop child; restarted (probe first) after a crash, replaced by per-tick queries if loop mode never worked. */
+  const loop = (fields: readonly string[], gpuCount: number, attempt: number): Observable<GpuSample> => defer(() => {
+    let delivered = false; // a good block resets the backoff
+    return loopBlocks({ smiPath: options.smiPath, fields, gpuCount, intervalMs, stallMs, scheduler, ...(options.env ? { env: options.env } : {}) }).pipe(
+      tap(() => { delivered = true; }),
+      map((gpus) => ok(gpus, SOURCE.loop)),
+      catchError((error: unknown) => (error instanceof LoopUnsupported
+        ? perTick('tick', fields)
+        : concat(of(fail(error instanceof Error ? error.message : String(error), SOURCE.loop)), retryLater(fields, delivered ? 0 : attempt)))),
+    );
+  });
 
-    // ---- per-tick modes (loop unsupported, or old driver through XML) ----
-    function switchMode(next: NvidiaMode): void {
-      mode = next;
-      modeTimer?.unsubscribe();
-      let inFlight = false;
-      const tick = async () => {
-        if (inFlight || closed) return;
-        inFlight = true;
-        const started = scheduler.now();
-        try {
-          if (mode === 'xml') {
-            const { stdout } = await runTool(options.smiPath, ['-q', '-x'], { timeoutMs: runTimeout, signal: abort.signal, env });
-            const gpus = parseNvidiaXml(stdout);
-            ok(gpus, SOURCE.xml, scheduler.now() - started);
-          } else {
-            startProcesses();
-            ok(await queryCsv(runTimeout), SOURCE.tick, scheduler.now() - started);
-          }
-        } catch (error) {
-          if (!closed) fail(reason(error).message);
-        } finally {
-          inFlight = false;
-        }
-      };
-      modeTimer = timer(mode === 'xml' ? 0 : intervalMs, intervalMs, scheduler).subscribe(() => void tick());
-      subs.add(modeTimer);
-    }
+  /** One run per tick: loop mode unsupported ('tick'), or a driver too old for the CSV fields ('xml', from now on). */
+  const perTick = (mode: 'tick' | 'xml', fields: readonly string[]): Observable<GpuSample> =>
+    timer(mode === 'xml' ? 0 : intervalMs, intervalMs, scheduler).pipe(
+      exhaustMap(() => timed(mode === 'xml' ? queryXml(query) : queryGpus(query, fields), SOURCE[mode]).pipe(
+        catchError((error: unknown) => of(fail(explainQueryFailure(error).message, SOURCE[mode]))),
+      )),
+    );
 
-    // ---- processes, on their own slower cadence ----
-    function startProcesses(): void {
-      if (processesStarted || options.processIntervalMs <= 0 || !fields.includes('uuid')) return;
-      processesStarted = true;
-      let inFlight = false;
-      const args = [`--query-compute-apps=${DEFAULT_APP_FIELDS.join(',')}`, '--format=csv,noheader,nounits'];
-      subs.add(timer(0, options.processIntervalMs, scheduler).subscribe(async () => {
-        if (inFlight || closed || mode === 'xml') return;
-        inFlight = true;
-        try {
-          const { stdout } = await runTool(options.smiPath, args, { timeoutMs: runTimeout, signal: abort.signal, env });
-          processes = processesByUuid(parseComputeApps(stdout, DEFAULT_APP_FIELDS));
-        } catch {
-          processes = undefined; // processes are extra: a failure here holds nothing back
-        } finally {
-          inFlight = false;
-        }
-      }));
-    }
-
-    void probe();
-
-    return () => {
-      closed = true;
-      subs.unsubscribe();
-      abort.abort();
-      if (loop) killTree(loop);
-      loop = undefined;
-    };
+  return defer(() => {
+    const fields = options.fields ?? DEFAULT_GPU_FIELDS;
+    // The latest process list (null: off, failed, or no UUIDs to join on), first asked together with
+    // the probe and with the probe's patience: the first reading waits for it.
+    const processes = new ReplaySubject<Map<string, GpuProcess[]> | null>(1);
+    const processPoll = options.processIntervalMs > 0 && fields.includes('uuid')
+      ? timer(0, options.processIntervalMs, scheduler).pipe(
+        exhaustMap((n) => queryProcesses(n === 0 ? probeQuery : query).pipe(catchError(() => of(null)))),
+      )
+      : of(null);
+    const withProcesses = (sample: GpuSample): Observable<GpuSample> => (!sample.ok || sample.source === SOURCE.xml
+      ? of(sample) // -q -x lists processes itself
+      : processes.pipe(take(1), map((byUuid) => (byUuid ? { ...sample, value: joinProcesses(sample.value, byUuid) } : sample))));
+    return merge(
+      processPoll.pipe(tap((p) => processes.next(p)), ignoreElements()),
+      probe(fields, 0).pipe(concatMap(withProcesses)),
+    );
   });
 }

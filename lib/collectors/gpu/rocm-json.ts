@@ -3,7 +3,8 @@
 // `GPU memory use (%)` → `GPU Memory Allocated (VRAM%)`), so keys are matched case-insensitively by
 // pattern. Every value is a string; "N/A", "N/A (Secondary die)" become null.
 import type { GpuStats } from '../../types.js';
-import { cell, parseNumber, percentOf } from './nvidia-csv.js';
+import { gpuStats } from './gpu-stats.js';
+import { cell, freeOf, parseNumber, percentOf } from './units.js';
 
 type Card = Record<string, unknown>;
 
@@ -45,12 +46,12 @@ function nameOf(card: Card): string {
 export function gpuFromRocmCard(card: Card, index: number, driverVersion: string | null): GpuStats {
   const total = num(card, /^vram total memory \(b\)$/i);
   const used = num(card, /^vram total used memory \(b\)$/i);
-  const free = total !== null && used !== null ? Math.max(0, total - used) : null;
-  const usedPercent = percentOf(used, total) ?? num(card, /^gpu memory allocated \(vram%\)$/i);
-  return {
+  return gpuStats({
     name: nameOf(card),
+    vendor: 'amd',
+    index,
+    memory: { total, used, free: freeOf(total, used), usedPercent: percentOf(used, total) ?? num(card, /^gpu memory allocated \(vram%\)$/i) },
     usage: num(card, /^gpu use \(%\)$/i),
-    memory: { total, used, free, usedPercent },
     temperature: num(card, /^temperature \(sensor edge\) \(c\)$/i, /^temperature \(sensor junction\) \(c\)$/i),
     fanSpeed: num(card, /^fan speed \(%\)$/i),
     powerDraw: num(card,
@@ -59,20 +60,12 @@ export function gpuFromRocmCard(card: Card, index: number, driverVersion: string
       /^current graphics package power \(w\)$/i),
     clockCore: num(card, /^sclk clock speed:?$/i),
     clockMemory: num(card, /^mclk clock speed:?$/i),
-    memoryTotal: total,
-    memoryUsed: used,
-    memoryFree: free,
-    memoryPercent: usedPercent,
-    vendor: 'amd',
-    index,
     uuid: str(card, /^unique id$/i),
     pciBusId: str(card, /^pci bus$/i),
     driverVersion,
     powerLimit: num(card, /^max graphics package power \(w\)$/i),
     memoryUtilization: num(card, /^gpu memory use \(%\)$/i, /^gpu memory read\/write activity \(%\)$/i),
-    encoderUtilization: null,
-    decoderUtilization: null,
-  };
+  });
 }
 
 /** Parse `rocm-smi … --json`. Leading blank lines are fine; `system` holds the driver version. */

@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { fixture } from '../../helpers/fake-gpu-path.js';
-import { MIB } from '../../../lib/collectors/gpu/nvidia-csv.js';
+import { MIB } from '../../../lib/collectors/gpu/units.js';
 import { parseAmdSmiMetric, parseAmdSmiProcess, parseAmdSmiStatic, reading } from '../../../lib/collectors/gpu/amd-smi-json.js';
 
 const read = (name: string) => readFileSync(fixture(`amd-smi/${name}`), 'utf8');

@@ -3,9 +3,9 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { gpuCollector } from '../../../lib/collectors/gpu/index.js';
 import { fallbackGpu } from '../../../lib/collectors/gpu/fallback.js';
-import { MIB } from '../../../lib/collectors/gpu/nvidia-csv.js';
+import { MIB } from '../../../lib/collectors/gpu/units.js';
 import { fakeGpuPath, fixture, type FakeGpuPath } from '../../helpers/fake-gpu-path.js';
-import { realCtx, samples } from './collector-helpers.js';
+import { realCtx, samples, samplesUntil } from '../../helpers/gpu-collector.js';
 
 const test = suite<{ fake?: FakeGpuPath }>('amd and fallback collectors');
 test.after.each((ctx) => { ctx.fake?.cleanup(); ctx.fake = undefined; });
@@ -62,8 +62,8 @@ test('NVIDIA working and ROCm tools installed without an AMD GPU: ok, the AMD fa
     FAKE_NVIDIA_SMI_CSV: fixture('nvidia-smi/query-gpu-all-fields-rtx4080super-linux-595.71.05-load.csv'),
     FAKE_ROCM_SMI_FAIL: 'ERROR:root:Driver not initialized (amdgpu not found in modules)',
   }, ['nvidia-smi', 'rocm-smi']));
-  const got = await samples(gpuCollector(realCtx(), { env: fake.env }), 2);
-  const last = got[1]!;
+  const got = await samplesUntil(gpuCollector(realCtx(), { env: fake.env }), (s) => s.source?.startsWith('nvidia-smi loop') ?? false);
+  const last = got.at(-1)!;
   assert.is(last.ok, true, JSON.stringify(last));
   assert.is(last.value.length, 1);
   assert.is(last.value[0]!.vendor, 'nvidia');

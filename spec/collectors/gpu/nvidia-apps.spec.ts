@@ -2,7 +2,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { fixture } from '../../helpers/fake-gpu-path.js';
-import { MIB, parseQueryGpu } from '../../../lib/collectors/gpu/nvidia-csv.js';
+import { parseQueryGpu } from '../../../lib/collectors/gpu/nvidia-csv.js';
+import { MIB } from '../../../lib/collectors/gpu/units.js';
 import { joinProcesses, parseComputeApps, processesByUuid } from '../../../lib/collectors/gpu/nvidia-apps.js';
 
 const read = (name: string) => readFileSync(fixture(`nvidia-smi/${name}`), 'utf8');
@@ -45,13 +46,14 @@ test('vGPU host: alias name → process_name, one UUID twice, joined to the righ
   assert.is(by.get('GPU-777ead31-954e-837f-590f-6c4974d8e571')!.length, 2);
 });
 
-test('joined by UUID: a GPU with no process gets [], one without UUID is untouched', () => {
+test('joined by UUID: a GPU with no process gets [], one without UUID keeps null (cannot tell)', () => {
   const [gpu] = parseQueryGpu(read('query-gpu-all-fields-h100-mig-590.48.01-load.csv'));
   const by = processesByUuid(parseComputeApps(read('compute-apps-h100-mig-590.48.01-load.csv')));
   const [joined] = joinProcesses([gpu!], by);
   assert.is(joined!.processes!.length, 3);
   assert.equal(joinProcesses([{ ...gpu!, uuid: 'GPU-other' }], by)[0]!.processes, []);
-  assert.is(joinProcesses([{ ...gpu!, uuid: null }], by)[0]!.processes, undefined);
+  assert.is(gpu!.processes, null, 'not listed yet: null, never missing');
+  assert.is(joinProcesses([{ ...gpu!, uuid: null }], by)[0]!.processes, null);
 });
 
 test.run();

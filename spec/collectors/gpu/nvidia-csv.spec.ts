@@ -2,9 +2,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { fixture } from '../../helpers/fake-gpu-path.js';
-import {
-  DEFAULT_GPU_FIELDS, MIB, createBlockSplitter, isUnavailable, parseNumber, parseNvidiaCsv, parseQueryGpu,
-} from '../../../lib/collectors/gpu/nvidia-csv.js';
+import { DEFAULT_GPU_FIELDS, createBlockSplitter, parseNvidiaCsv, parseQueryGpu } from '../../../lib/collectors/gpu/nvidia-csv.js';
+import { MIB, isUnavailable, parseNumber } from '../../../lib/collectors/gpu/units.js';
 
 const read = (name: string) => readFileSync(fixture(`nvidia-smi/${name}`), 'utf8');
 

@@ -2,7 +2,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { fixture } from '../../helpers/fake-gpu-path.js';
-import { classifyNvidiaError } from '../../../lib/collectors/gpu/nvidia-errors.js';
+import { classifyNvidiaError, explainQueryFailure } from '../../../lib/collectors/gpu/nvidia-errors.js';
+import { ToolError } from '../../../lib/tools/run-tool.js';
 
 const read = (name: string) => readFileSync(fixture(`nvidia-smi/${name}`), 'utf8');
 
@@ -29,6 +30,19 @@ for (const [file, kind, message] of CASES) {
 
 test('anything else keeps its first line', () => {
   assert.equal(classifyNvidiaError('\n  Segmentation fault\nmore'), { kind: 'unknown', message: 'nvidia-smi: Segmentation fault' });
+});
+
+test('explainQueryFailure: a rejected field is named (so it can be dropped), a timeout keeps its own message', () => {
+  const rejected = explainQueryFailure(new ToolError('nvidia-smi … exited with code 2', 'nvidia-smi', 2, read('error-invalid-query-field.txt')));
+  assert.is(rejected.invalidField, true);
+  assert.ok(rejected.field && rejected.message.includes(rejected.field), JSON.stringify(rejected));
+  const driver = explainQueryFailure(new ToolError('nvidia-smi exited with code 9', 'nvidia-smi', 9, read('error-driver-not-loaded.txt')));
+  assert.equal(driver, { message: 'nvidia-smi: cannot talk to the NVIDIA driver (is it installed and loaded?)', invalidField: false });
+  const hung = explainQueryFailure(new ToolError('nvidia-smi --query-gpu=…: no answer within 700 ms', 'nvidia-smi', undefined, 'No devices were found', true));
+  assert.equal(hung, { message: 'nvidia-smi --query-gpu=…: no answer within 700 ms', invalidField: false });
+  const unknown = explainQueryFailure(new ToolError('nvidia-smi exited with code 1: odd', 'nvidia-smi', 1, 'odd'));
+  assert.is(unknown.message, 'nvidia-smi exited with code 1: odd', 'an unclassified failure keeps the tool\'s own line');
+  assert.equal(explainQueryFailure(new Error('parse failed')), { message: 'nvidia-smi: parse failed', invalidField: false });
 });
 
 test.run();

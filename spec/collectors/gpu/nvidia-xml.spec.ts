@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { fixture } from '../../helpers/fake-gpu-path.js';
-import { MIB } from '../../../lib/collectors/gpu/nvidia-csv.js';
+import { MIB } from '../../../lib/collectors/gpu/units.js';
 import { parseListGpus, parseNvidiaXml, parseXml } from '../../../lib/collectors/gpu/nvidia-xml.js';
 
 const read = (name: string) => readFileSync(fixture(`nvidia-smi/${name}`), 'utf8');

@@ -3,9 +3,10 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { gpuCollector } from '../../../lib/collectors/gpu/index.js';
-import { MIB } from '../../../lib/collectors/gpu/nvidia-csv.js';
+import { MIB } from '../../../lib/collectors/gpu/units.js';
 import { fakeGpuPath, fixture, type FakeGpuPath } from '../../helpers/fake-gpu-path.js';
-import { gone, realCtx, samples, samplesUntil, sleep } from './collector-helpers.js';
+import { realCtx, samples, samplesUntil } from '../../helpers/gpu-collector.js';
+import { gone, sleep } from '../../helpers/wait.js';
 
 const H100_MIG = fixture('nvidia-smi/query-gpu-all-fields-h100-mig-590.48.01-load.csv');
 const L40S = fixture('nvidia-smi/query-gpu-all-fields-l40s-595.80-load.csv');
@@ -45,15 +46,24 @@ test('two GPUs (H100 + L40S): each block holds both, in index order', async (ctx
   assert.is(got[3]!.value[1]!.memoryTotal, 46068 * MIB);
 });
 
-test('compute-apps on a slower cadence, joined to the GPU by UUID', async (ctx) => {
+test('compute-apps on a slower cadence, joined to the GPU by UUID, already in the first reading', async (ctx) => {
   const fake = (ctx.fake = fakeGpuPath({ FAKE_NVIDIA_SMI_CSV: H100_MIG, FAKE_NVIDIA_SMI_APPS: APPS }, ['nvidia-smi']));
-  const got = await samples(gpuCollector(realCtx({ intervalMs: 100 }), { env: fake.env, processIntervalMs: 2000 }), 8);
-  const withProcs = got.filter((s) => s.value[0]?.processes);
-  assert.ok(withProcs.length >= 1);
-  assert.equal(withProcs.at(-1)!.value[0]!.processes!.map((p) => [p.pid, p.name, p.usedMemory]),
-    [[21180, '/root/tools/memhog', 2296 * MIB], [21181, '/root/tools/memhog', 1272 * MIB], [21198, './gpu_burn', 7484 * MIB]]);
+  const got = (await samplesUntil(gpuCollector(realCtx({ intervalMs: 100, timeoutMs: 2000 }), { env: fake.env, processIntervalMs: 2000 }),
+    (() => { let n = 0; return (s) => s.ok && ++n === 8; })())).filter((s) => s.ok);
+  const expected = [[21180, '/root/tools/memhog', 2296 * MIB], [21181, '/root/tools/memhog', 1272 * MIB], [21198, './gpu_burn', 7484 * MIB]];
+  for (const s of got) assert.equal(s.value[0]!.processes?.map((p) => [p.pid, p.name, p.usedMemory]), expected, `${s.source} at ${s.t} ms`);
+  assert.is(got[0]!.source, 'nvidia-smi', 'the very first reading (the probe) carries them');
   const apps = readFileSync(fake.appsLog, 'utf8').trim().split('\n');
   assert.is(apps.length, 1, `compute-apps ran ${apps.length} times for ${got.length} samples`);
+});
+
+test('`processes` is on every GPU from the first reading: null when off, [] when nothing runs', async (ctx) => {
+  const fake = (ctx.fake = fakeGpuPath({ FAKE_NVIDIA_SMI_CSV: H100_MIG }, ['nvidia-smi'])); // compute-apps answers with no rows
+  for (const [processIntervalMs, expected] of [[0, null], [2000, []]] as const) {
+    const got = (await samplesUntil(gpuCollector(realCtx({ timeoutMs: 2000 }), { env: fake.env, processIntervalMs }), (s) => s.ok && s.source === 'nvidia-smi loop')).filter((s) => s.ok);
+    assert.ok(got.length >= 2);
+    for (const s of got) assert.equal(s.value.map((g) => g.processes), [expected], `${s.source}, processIntervalMs ${processIntervalMs}`);
+  }
 });
 
 test('loop mode refused: falls back to one query per tick', async (ctx) => {

@@ -1,6 +1,6 @@
 import os from 'node:os';
-import { parseUptime } from '../procfs/uptime.js';
-import { tryReadText } from '../procfs/read.js';
+import { parseUptime } from './uptime.js';
+import { tryReadText } from './read.js';
 
 /** Seconds since boot: /proc/uptime where there is one, else os.uptime(). */
 export function readUptime(procRoot = '/proc'): number {

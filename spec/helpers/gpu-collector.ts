@@ -1,9 +1,8 @@
-// Shared by the GPU collector specs: a real-time context and a way to gather samples.
+// GPU collector specs: a real-time context and ways to gather samples.
 import { asyncScheduler, firstValueFrom, take, takeWhile, toArray, timeout, type Observable } from 'rxjs';
-import type { CollectorContext } from '../../../lib/collectors/context.js';
-import type { Sample } from '../../../lib/collectors/sample.js';
-import type { GpuStats } from '../../../lib/types.js';
-import { isAlive } from '../../helpers/fake-gpu-path.js';
+import type { CollectorContext } from '../../lib/collectors/context.js';
+import type { Sample } from '../../lib/collectors/sample.js';
+import type { GpuStats } from '../../lib/types.js';
 
 export function realCtx(over: Partial<CollectorContext> = {}): CollectorContext {
   return { intervalMs: 150, timeoutMs: 400, primeMs: 0, scheduler: asyncScheduler, procRoot: '/proc', sysRoot: '/nonexistent-sys', platform: 'linux', ...over };
@@ -24,15 +23,3 @@ export function samplesUntil(source: Observable<Sample<GpuStats[]>>, until: (s: 
   return firstValueFrom(source.pipe(takeWhile((s) => !until(s), true), timeout(limitMs), toArray()))
     .then((list) => list.map((s) => ({ ...s, t: s.at - start })));
 }
-
-/** Wait until every pid is gone (a killed child is reaped asynchronously). */
-export async function gone(pids: number[], limitMs = 2000): Promise<boolean> {
-  const end = Date.now() + limitMs;
-  while (Date.now() < end) {
-    if (pids.every((p) => !isAlive(p))) return true;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  return pids.every((p) => !isAlive(p));
-}
-
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,6 +1,7 @@
-// Spec helpers: a recording ws client, a raw TCP peer that handshakes and then never reads, waits.
+// WebSocket spec helpers: a recording ws client, a raw TCP peer that handshakes and then never reads.
 import net from 'node:net';
 import { WebSocket, type ClientOptions } from 'ws';
+import { until } from './wait.js';
 
 export interface Received {
   at: number;
@@ -117,13 +118,3 @@ export function refusedUpgrade(port: number, path: string): Promise<{ status: nu
     });
   });
 }
-
-export async function until(cond: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!cond()) {
-    if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(10);
-  }
-}
-
-export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

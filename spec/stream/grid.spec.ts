@@ -1,0 +1,56 @@
+// The interval grid in virtual time: ticks on whole multiples of the interval of the scheduler's
+// clock, whenever the subscriber arrives, and a late tick never shifts the phase.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { TestScheduler } from 'rxjs/testing';
+import { gridTicks, nextGridTime } from '../../lib/stream/grid.js';
+
+const virtual = () => new TestScheduler((actual, expected) => assert.equal(actual, expected));
+
+test('nextGridTime: the first whole multiple of the interval at least minGap ahead', () => {
+  assert.is(nextGridTime(0, 2000), 0, 'on the grid already');
+  assert.is(nextGridTime(1, 2000), 2000);
+  assert.is(nextGridTime(1999, 2000), 2000);
+  assert.is(nextGridTime(1999, 2000, 250), 4000, 'a point closer than minGap is skipped');
+  assert.is(nextGridTime(1750, 2000, 250), 2000, 'exactly minGap ahead is fine');
+  assert.is(nextGridTime(1_700_000_000_123, 1000), 1_700_000_000_000 + 1000, 'epoch-aligned');
+});
+
+test('ticks 0, 1, 2, … on the grid, the first no sooner than firstGapMs', () => {
+  const scheduler = virtual();
+  scheduler.run(({ expectObservable }) => {
+    expectObservable(gridTicks(10, 3, scheduler), '^ 35ms !').toBe('10ms a 9ms b 9ms c', { a: 0, b: 1, c: 2 });
+  });
+});
+
+test('subscribers arriving at different times share one phase', () => {
+  const scheduler = virtual();
+  scheduler.run(({ expectObservable }) => {
+    expectObservable(gridTicks(10, 0, scheduler), '^ 25ms !').toBe('a 9ms b 9ms c', { a: 0, b: 1, c: 2 });
+    expectObservable(gridTicks(10, 0, scheduler), '7ms ^ 20ms !').toBe('10ms a 9ms b', { a: 0, b: 1 });
+    expectObservable(gridTicks(10, 5, scheduler), '7ms ^ 20ms !').toBe('20ms a', { a: 0 });
+  });
+});
+
+test('a tick that runs late (a busy event loop) does not shift the later ones', () => {
+  const scheduler = virtual();
+  const seen: number[] = [];
+  scheduler.run(() => {
+    const sub = gridTicks(10, 0, scheduler).subscribe((n) => {
+      seen.push(scheduler.now());
+      // Work inside the tick that takes 4 ms of the clock, as a slow subscriber would.
+      if (n === 1) scheduler.frame += 4;
+    });
+    scheduler.schedule(() => sub.unsubscribe(), 45);
+  });
+  assert.equal(seen, [0, 10, 20, 30, 40]);
+});
+
+test('unsubscribing stops the ticks', () => {
+  const scheduler = virtual();
+  scheduler.run(({ expectObservable }) => {
+    expectObservable(gridTicks(10, 0, scheduler), '^ 12ms !').toBe('a 9ms b', { a: 0, b: 1 });
+  });
+});
+
+test.run();
