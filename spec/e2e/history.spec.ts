@@ -4,7 +4,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { getJson, startService, type RunningService } from '../helpers/service.js';
 import { fakeGpuPath, fixture, type FakeGpuPath } from '../helpers/fake-gpu-path.js';
-import { connect, isStats, sleep, until } from '../ws/client.js';
+import { connect, isStats } from '../helpers/ws-client.js';
+import { sleep, until } from '../helpers/wait.js';
 
 let service: RunningService;
 let gpu: FakeGpuPath;
