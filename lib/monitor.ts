@@ -36,8 +36,9 @@ import { TOPICS } from './types.js';
 
 export type { MonitorOptions } from './monitor-options.js';
 
-/** A selection of topics, plus the uptime and timestamp every stats message carries. */
-export type StatsSelection = Partial<TopicPayloads> & Pick<SystemStats, 'uptime' | 'timestamp'>;
+/** A selection of topics, plus the uptime and timestamp every stats message carries (defined in types.ts). */
+export type { StatsSelection } from './types.js';
+import type { StatsSelection } from './types.js';
 
 export interface Monitor {
   /** The full stats object, once per tick, shared by every subscriber. */

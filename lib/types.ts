@@ -137,7 +137,10 @@ export interface ProcessStats {
 export interface SystemStats extends TopicPayloads {
   /** Seconds since boot. */
   uptime: number;
-  /** ISO-8601 UTC. */
+  /**
+   * ISO-8601 UTC.
+   * @format date-time
+   */
   timestamp: string;
 }
 
@@ -159,7 +162,10 @@ export interface CollectorHealth {
   state: CollectorState;
   /** One line saying why, when state is 'error'. */
   reason?: string;
-  /** ISO time of the last good sample. */
+  /**
+   * ISO time of the last good sample.
+   * @format date-time
+   */
   lastOk?: string;
   /** How long the last sample took, ms. */
   lastDurationMs?: number;
@@ -174,7 +180,52 @@ export interface HealthResponse {
   service: 'widgets-service';
   version: string;
   activeConnections: number;
+  /** @format date-time */
   timestamp: string;
   uptime: number;
   collectors: Record<Topic, CollectorHealth>;
+}
+
+/** A stats message for chosen topics (WebSocket `topics`/`subscribe`): those parts, plus uptime and timestamp. */
+export type StatsSelection = Partial<TopicPayloads> & Pick<SystemStats, 'uptime' | 'timestamp'>;
+
+/** The body of every error response (REST, and refused WebSocket upgrades). */
+export interface ErrorResponse {
+  /** One line saying what was wrong and, where it helps, how to fix it. */
+  error: string;
+  /** The HTTP status code, repeated. */
+  status: number;
+}
+
+/** /ws/stats, client to service: choose topics and/or pace. What is left out is kept. */
+export interface WsSubscribeMessage {
+  /** Topics, or "all" (also "*") for every topic. */
+  subscribe?: Topic[] | 'all' | '*';
+  /** Milliseconds between messages (clamped to 500–60000), or null for the collectors' pace. */
+  interval?: number | null;
+}
+
+/** /ws/stats, service to client: the answer to a subscribe message, before the new stream. */
+export interface WsSubscribedMessage {
+  subscribed: Topic[];
+  /** The pace really delivered, ms (never faster than the collectors sample). */
+  interval: number;
+}
+
+/** /ws/stats, service to client: the last message was refused; the connection stays usable. */
+export interface WsErrorMessage {
+  error: string;
+}
+
+/** One tick of GET /api/history: its time, and each chosen topic's payload as /api/stats has it (`null`: no reading then). */
+export type HistorySample = {
+  /** @format date-time */
+  timestamp: string;
+} & { [K in Topic]?: TopicPayloads[K] | null };
+
+/** GET /api/history: samples of the chosen topics, oldest first. */
+export interface HistoryResponse {
+  /** The grid the samples are on, ms: the longest interval of the topics asked for. */
+  intervalMs: number;
+  samples: HistorySample[];
 }

@@ -1,4 +1,5 @@
 import { STATUS_CODES, type ServerResponse } from 'node:http';
+import type { ErrorResponse } from '../types.js';
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   if (res.headersSent || res.writableEnded) return;
@@ -13,7 +14,7 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
 }
 
 export function sendError(res: ServerResponse, status: number, error: string, headers: Record<string, string> = {}): void {
-  sendJson(res, status, { error, status }, headers);
+  sendJson(res, status, { error, status } satisfies ErrorResponse, headers);
 }
 
 /**
@@ -21,7 +22,7 @@ export function sendError(res: ServerResponse, status: number, error: string, he
  * places that only have a raw socket (refused upgrades, CONNECT, requests Node could not parse).
  */
 export function rawErrorResponse(status: number, error: string, headers: Record<string, string> = {}): string {
-  const body = JSON.stringify({ error, status });
+  const body = JSON.stringify({ error, status } satisfies ErrorResponse);
   const lines = [
     `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}`,
     'Connection: close',

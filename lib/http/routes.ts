@@ -7,6 +7,8 @@ import { sendError, sendJson } from './json.js';
 import { selectProcesses } from '../collectors/process-matcher.js';
 import { DASHBOARD_HTML, DASHBOARD_HEADERS } from '../dashboard/page.js';
 import { parseHistoryQuery } from '../history/query.js';
+import { metricsRoute } from './metrics-route.js';
+import { openApiRoute } from './openapi-route.js';
 
 export interface RouteContext {
   monitor: Monitor;
@@ -74,6 +76,9 @@ export function createRoutes(ctx: RouteContext): Map<string, Handler> {
     if (!parsed.ok) return sendError(res, 400, parsed.error);
     sendJson(res, 200, ctx.monitor.history(parsed.value));
   });
+
+  routes.set('/metrics', metricsRoute(ctx, read));
+  routes.set('/api/openapi.json', openApiRoute(ctx.version, () => [...routes.keys()]));
 
   return routes;
 }

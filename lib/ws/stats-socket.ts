@@ -12,6 +12,7 @@ import { createFrameSource } from './frames.js';
 import { startHeartbeat, type HeartbeatTarget } from './heartbeat.js';
 import { DEFAULT_SELECTION, parseClientMessage, parseQuery, type HistoryRequest, type IntervalLimits, type Selection } from './protocol.js';
 import { rawErrorResponse } from '../http/json.js';
+import type { WsErrorMessage, WsSubscribedMessage } from '../types.js';
 
 export const STATS_PATH = '/ws/stats';
 
@@ -148,7 +149,7 @@ export function attachStatsSocket(options: AttachStatsSocketOptions): StatsSocke
       if (closing) return void ws.close(CLOSE_GOING_AWAY, 'server shutting down');
       if (!query.ok) {
         // Accepted so that a browser can read why: one error message, then 1008.
-        ws.send(JSON.stringify({ error: query.error }));
+        ws.send(JSON.stringify({ error: query.error } satisfies WsErrorMessage));
         return void ws.close(CLOSE_POLICY_VIOLATION, reason(query.error));
       }
       connect(ws, query.selection, query.history);
@@ -211,11 +212,11 @@ export function attachStatsSocket(options: AttachStatsSocketOptions): StatsSocke
         client.ws.close(CLOSE_POLICY_VIOLATION, 'too many invalid messages');
         return;
       }
-      client.flow.control(JSON.stringify({ error: result.error }));
+      client.flow.control(JSON.stringify({ error: result.error } satisfies WsErrorMessage));
       return;
     }
     const selection = result.selection;
-    client.flow.control(JSON.stringify({ subscribed: selection.topics, interval: frames.effectiveIntervalMs(selection) }));
+    client.flow.control(JSON.stringify({ subscribed: selection.topics, interval: frames.effectiveIntervalMs(selection) } satisfies WsSubscribedMessage));
     if (result.history) sendHistory(client, selection, result.history);
     subscribe(client, selection);
   }

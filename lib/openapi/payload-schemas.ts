@@ -1,0 +1,1012 @@
+// GENERATED from lib/types.ts by `npm run openapi:schemas` (spec/openapi/generate-schemas.ts): do not edit.
+// spec/openapi/schemas.spec.ts fails when this file no longer matches the types.
+
+export const PAYLOAD_SCHEMAS: Record<string, object> = {
+  "CollectorHealth": {
+    "type": "object",
+    "properties": {
+      "state": {
+        "$ref": "#/components/schemas/CollectorState"
+      },
+      "reason": {
+        "type": "string",
+        "description": "One line saying why, when state is 'error'."
+      },
+      "lastOk": {
+        "type": "string",
+        "description": "ISO time of the last good sample.",
+        "format": "date-time"
+      },
+      "lastDurationMs": {
+        "type": "number",
+        "description": "How long the last sample took, ms."
+      },
+      "source": {
+        "type": "string",
+        "description": "Which back-end answered (e.g. 'nvidia-smi loop', 'procfs')."
+      },
+      "activations": {
+        "type": "number",
+        "description": "How many times collection was started since the service started (each start after idle counts)."
+      }
+    },
+    "required": [
+      "state",
+      "activations"
+    ],
+    "additionalProperties": false
+  },
+  "CollectorState": {
+    "type": "string",
+    "enum": [
+      "idle",
+      "ok",
+      "error"
+    ]
+  },
+  "CpuStats": {
+    "type": "object",
+    "properties": {
+      "usage": {
+        "type": "number",
+        "description": "Whole-machine busy %, 0–100, over the last interval."
+      },
+      "cores": {
+        "type": "number",
+        "description": "Logical cores."
+      },
+      "frequency": {
+        "type": "number",
+        "description": "Current average frequency in MHz (0 when the platform does not say)."
+      },
+      "temperature": {
+        "type": [
+          "number",
+          "null"
+        ],
+        "description": "Package temperature in °C, `null` when there is no sensor."
+      },
+      "model": {
+        "type": "string",
+        "description": "Extras."
+      },
+      "physicalCores": {
+        "type": "number"
+      },
+      "perCore": {
+        "type": "array",
+        "items": {
+          "type": "number"
+        }
+      },
+      "loadAverage": {
+        "type": "array",
+        "items": {
+          "type": "number"
+        },
+        "minItems": 3,
+        "maxItems": 3
+      }
+    },
+    "required": [
+      "usage",
+      "cores",
+      "frequency",
+      "temperature",
+      "model",
+      "physicalCores",
+      "perCore",
+      "loadAverage"
+    ],
+    "additionalProperties": false
+  },
+  "DiskStats": {
+    "type": "object",
+    "properties": {
+      "device": {
+        "type": "string"
+      },
+      "mountpoint": {
+        "type": "string"
+      },
+      "fstype": {
+        "type": "string"
+      },
+      "total": {
+        "type": "number"
+      },
+      "free": {
+        "type": "number"
+      },
+      "used": {
+        "type": "number"
+      },
+      "usedPercent": {
+        "type": "number"
+      }
+    },
+    "required": [
+      "device",
+      "mountpoint",
+      "fstype",
+      "total",
+      "free",
+      "used",
+      "usedPercent"
+    ],
+    "additionalProperties": false
+  },
+  "ErrorResponse": {
+    "type": "object",
+    "properties": {
+      "error": {
+        "type": "string",
+        "description": "One line saying what was wrong and, where it helps, how to fix it."
+      },
+      "status": {
+        "type": "number",
+        "description": "The HTTP status code, repeated."
+      }
+    },
+    "required": [
+      "error",
+      "status"
+    ],
+    "additionalProperties": false,
+    "description": "The body of every error response (REST, and refused WebSocket upgrades)."
+  },
+  "GpuMemory": {
+    "type": "object",
+    "properties": {
+      "total": {
+        "type": [
+          "number",
+          "null"
+        ]
+      },
+      "used": {
+        "type": [
+          "number",
+          "null"
+        ]
+      },
+      "free": {
+        "type": [
+          "number",
+          "null"
+        ]
+      },
+      "usedPercent": {
+        "type": [
+          "number",
+          "null"
+        ]
+      }
+    },
+    "required": [
+      "total",
+      "used",
+      "free",
+      "usedPercent"
+    ],
+    "additionalProperties": false
+  },
+  "GpuProcess": {
+    "type": "object",
+    "properties": {
+      "pid": {
+        "type": "number"
+      },
+      "name": {
+        "type": "string"
+      },
+      "usedMemory": {
+        "type": [
+          "number",
+          "null"
+        ],
+        "description": "Bytes of GPU memory the process holds, `null` when the driver will not say."
+      }
+    },
+    "required": [
+      "pid",
+      "name",
+      "usedMemory"
+    ],
+    "additionalProperties": false
+  },
+  "GpuStats": {
+    "type": "object",
+    "properties": {
+      "name": {
+        "type": "string"
+      },
+      "usage": {
+        "type": [
+          "number",
+          "null"
+        ]
+      },
+      "memory": {
+        "$ref": "#/components/schemas/GpuMemory"
+      },
+      "temperature": {
+        "type": [
+          "number",
+          "null"
+        ]
+      },
+      "fanSpeed": {
+        "type": [
+          "number",
+          "null"
+        ]
+      },
+      "powerDraw": {
+        "type": [
+          "number",
+          "null"
+        ]
+      },
+      "clockCore": {
+        "type": [
+          "number",
+          "null"
+        ]
+      },
+      "clockMemory": {
+        "type": [
+          "number",
+          "null"
+        ]
+      },
+      "memoryTotal": {
+        "type": [
+          "number",
+          "null"
+        ],
+        "description": "Flat memory fields: what the original service really sent and the ClaraVerse widget reads."
+      },
+      "memoryUsed": {
+        "type": [
+          "number",
+          "null"
+        ]
+      },
+      "memoryFree": {
+        "type": [
+          "number",
+          "null"
+        ]
+      },
+      "memoryPercent": {
+        "type": [
+          "number",
+          "null"
+        ]
+      },
+      "vendor": {
+        "$ref": "#/components/schemas/GpuVendor",
+        "description": "Extras."
+      },
+      "index": {
+        "type": [
+          "number",
+          "null"
+        ]
+      },
+      "uuid": {
+        "type": [
+          "string",
+          "null"
+        ]
+      },
+      "pciBusId": {
+        "type": [
+          "string",
+          "null"
+        ]
+      },
+      "driverVersion": {
+        "type": [
+          "string",
+          "null"
+        ]
+      },
+      "powerLimit": {
+        "type": [
+          "number",
+          "null"
+        ]
+      },
+      "memoryUtilization": {
+        "type": [
+          "number",
+          "null"
+        ]
+      },
+      "encoderUtilization": {
+        "type": [
+          "number",
+          "null"
+        ]
+      },
+      "decoderUtilization": {
+        "type": [
+          "number",
+          "null"
+        ]
+      },
+      "processes": {
+        "anyOf": [
+          {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/GpuProcess"
+            }
+          },
+          {
+            "type": "null"
+          }
+        ],
+        "description": "Processes using this GPU; `null` when the back-end cannot list them or has not yet."
+      }
+    },
+    "required": [
+      "name",
+      "usage",
+      "memory",
+      "temperature",
+      "fanSpeed",
+      "powerDraw",
+      "clockCore",
+      "clockMemory",
+      "memoryTotal",
+      "memoryUsed",
+      "memoryFree",
+      "memoryPercent",
+      "vendor",
+      "index",
+      "uuid",
+      "pciBusId",
+      "driverVersion",
+      "powerLimit",
+      "memoryUtilization",
+      "encoderUtilization",
+      "decoderUtilization",
+      "processes"
+    ],
+    "additionalProperties": false
+  },
+  "GpuVendor": {
+    "type": "string",
+    "enum": [
+      "nvidia",
+      "amd",
+      "intel",
+      "apple",
+      "other"
+    ]
+  },
+  "HealthResponse": {
+    "type": "object",
+    "properties": {
+      "status": {
+        "type": "string",
+        "const": "healthy"
+      },
+      "service": {
+        "type": "string",
+        "const": "widgets-service"
+      },
+      "version": {
+        "type": "string"
+      },
+      "activeConnections": {
+        "type": "number"
+      },
+      "timestamp": {
+        "type": "string",
+        "format": "date-time"
+      },
+      "uptime": {
+        "type": "number"
+      },
+      "collectors": {
+        "type": "object",
+        "properties": {
+          "cpu": {
+            "$ref": "#/components/schemas/CollectorHealth"
+          },
+          "memory": {
+            "$ref": "#/components/schemas/CollectorHealth"
+          },
+          "gpu": {
+            "$ref": "#/components/schemas/CollectorHealth"
+          },
+          "disk": {
+            "$ref": "#/components/schemas/CollectorHealth"
+          },
+          "network": {
+            "$ref": "#/components/schemas/CollectorHealth"
+          },
+          "processes": {
+            "$ref": "#/components/schemas/CollectorHealth"
+          }
+        },
+        "required": [
+          "cpu",
+          "memory",
+          "gpu",
+          "disk",
+          "network",
+          "processes"
+        ],
+        "additionalProperties": false
+      }
+    },
+    "required": [
+      "status",
+      "service",
+      "version",
+      "activeConnections",
+      "timestamp",
+      "uptime",
+      "collectors"
+    ],
+    "additionalProperties": false
+  },
+  "HistoryResponse": {
+    "type": "object",
+    "properties": {
+      "intervalMs": {
+        "type": "number",
+        "description": "The grid the samples are on, ms: the longest interval of the topics asked for."
+      },
+      "samples": {
+        "type": "array",
+        "items": {
+          "$ref": "#/components/schemas/HistorySample"
+        }
+      }
+    },
+    "required": [
+      "intervalMs",
+      "samples"
+    ],
+    "additionalProperties": false,
+    "description": "GET /api/history: samples of the chosen topics, oldest first."
+  },
+  "HistorySample": {
+    "type": "object",
+    "additionalProperties": false,
+    "properties": {
+      "cpu": {
+        "anyOf": [
+          {
+            "$ref": "#/components/schemas/CpuStats"
+          },
+          {
+            "type": "null"
+          }
+        ]
+      },
+      "memory": {
+        "anyOf": [
+          {
+            "$ref": "#/components/schemas/MemoryStats"
+          },
+          {
+            "type": "null"
+          }
+        ]
+      },
+      "gpu": {
+        "anyOf": [
+          {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/GpuStats"
+            }
+          },
+          {
+            "type": "null"
+          }
+        ]
+      },
+      "disk": {
+        "anyOf": [
+          {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/DiskStats"
+            }
+          },
+          {
+            "type": "null"
+          }
+        ]
+      },
+      "network": {
+        "anyOf": [
+          {
+            "$ref": "#/components/schemas/NetworkStats"
+          },
+          {
+            "type": "null"
+          }
+        ]
+      },
+      "processes": {
+        "anyOf": [
+          {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/ProcessStats"
+            }
+          },
+          {
+            "type": "null"
+          }
+        ]
+      },
+      "timestamp": {
+        "type": "string",
+        "format": "date-time"
+      }
+    },
+    "required": [
+      "timestamp"
+    ],
+    "description": "One tick of GET /api/history: its time, and each chosen topic's payload as /api/stats has it (`null`: no reading then)."
+  },
+  "MemoryStats": {
+    "type": "object",
+    "properties": {
+      "total": {
+        "type": "number"
+      },
+      "available": {
+        "type": "number"
+      },
+      "used": {
+        "type": "number"
+      },
+      "usedPercent": {
+        "type": "number"
+      },
+      "swap": {
+        "$ref": "#/components/schemas/SwapStats"
+      },
+      "free": {
+        "type": "number",
+        "description": "Extras."
+      },
+      "cached": {
+        "type": "number"
+      },
+      "buffers": {
+        "type": "number"
+      }
+    },
+    "required": [
+      "total",
+      "available",
+      "used",
+      "usedPercent",
+      "swap",
+      "free",
+      "cached",
+      "buffers"
+    ],
+    "additionalProperties": false
+  },
+  "NetworkCounters": {
+    "type": "object",
+    "properties": {
+      "bytesSent": {
+        "type": "number"
+      },
+      "bytesRecv": {
+        "type": "number"
+      },
+      "packetsSent": {
+        "type": "number"
+      },
+      "packetsRecv": {
+        "type": "number"
+      }
+    },
+    "required": [
+      "bytesSent",
+      "bytesRecv",
+      "packetsSent",
+      "packetsRecv"
+    ],
+    "additionalProperties": false,
+    "description": "Cumulative counters since boot."
+  },
+  "NetworkInterfaceStats": {
+    "type": "object",
+    "properties": {
+      "bytesSent": {
+        "type": "number"
+      },
+      "bytesRecv": {
+        "type": "number"
+      },
+      "packetsSent": {
+        "type": "number"
+      },
+      "packetsRecv": {
+        "type": "number"
+      },
+      "name": {
+        "type": "string"
+      },
+      "bytesSentPerSec": {
+        "type": [
+          "number",
+          "null"
+        ],
+        "description": "null for an interface's first reading, or after its counter went backwards."
+      },
+      "bytesRecvPerSec": {
+        "type": [
+          "number",
+          "null"
+        ]
+      }
+    },
+    "required": [
+      "bytesRecv",
+      "bytesRecvPerSec",
+      "bytesSent",
+      "bytesSentPerSec",
+      "name",
+      "packetsRecv",
+      "packetsSent"
+    ],
+    "additionalProperties": false
+  },
+  "NetworkStats": {
+    "type": "object",
+    "properties": {
+      "bytesSent": {
+        "type": "number"
+      },
+      "bytesRecv": {
+        "type": "number"
+      },
+      "packetsSent": {
+        "type": "number"
+      },
+      "packetsRecv": {
+        "type": "number"
+      },
+      "bytesSentPerSec": {
+        "type": [
+          "number",
+          "null"
+        ],
+        "description": "Extras: per-second rates over the last interval (a first reading measures over the 250 ms prime); null when no rate can be known yet, never a made-up 0."
+      },
+      "bytesRecvPerSec": {
+        "type": [
+          "number",
+          "null"
+        ]
+      },
+      "packetsSentPerSec": {
+        "type": [
+          "number",
+          "null"
+        ]
+      },
+      "packetsRecvPerSec": {
+        "type": [
+          "number",
+          "null"
+        ]
+      },
+      "interfaces": {
+        "type": "array",
+        "items": {
+          "$ref": "#/components/schemas/NetworkInterfaceStats"
+        }
+      }
+    },
+    "required": [
+      "bytesRecv",
+      "bytesRecvPerSec",
+      "bytesSent",
+      "bytesSentPerSec",
+      "interfaces",
+      "packetsRecv",
+      "packetsRecvPerSec",
+      "packetsSent",
+      "packetsSentPerSec"
+    ],
+    "additionalProperties": false,
+    "description": "The counters summed over all interfaces (loopback included), as the original sent."
+  },
+  "ProcessStats": {
+    "type": "object",
+    "properties": {
+      "pid": {
+        "type": "number"
+      },
+      "name": {
+        "type": "string"
+      },
+      "cpu": {
+        "type": "number",
+        "description": "CPU % over the last interval, like `top` (100 = one full core)."
+      },
+      "memory": {
+        "type": "number",
+        "description": "RSS as % of RAM."
+      },
+      "status": {
+        "type": "string",
+        "description": "A word: running, sleep, idle, stop, zombie, … (empty on Windows)."
+      },
+      "rss": {
+        "type": "number",
+        "description": "Extras."
+      },
+      "command": {
+        "type": "string",
+        "description": "Full command line, only when the monitor is asked to expose it."
+      }
+    },
+    "required": [
+      "pid",
+      "name",
+      "cpu",
+      "memory",
+      "status",
+      "rss"
+    ],
+    "additionalProperties": false
+  },
+  "StatsSelection": {
+    "type": "object",
+    "additionalProperties": false,
+    "properties": {
+      "uptime": {
+        "type": "number",
+        "description": "Seconds since boot."
+      },
+      "timestamp": {
+        "type": "string",
+        "description": "ISO-8601 UTC.",
+        "format": "date-time"
+      },
+      "cpu": {
+        "$ref": "#/components/schemas/CpuStats"
+      },
+      "memory": {
+        "$ref": "#/components/schemas/MemoryStats"
+      },
+      "gpu": {
+        "type": "array",
+        "items": {
+          "$ref": "#/components/schemas/GpuStats"
+        }
+      },
+      "disk": {
+        "type": "array",
+        "items": {
+          "$ref": "#/components/schemas/DiskStats"
+        }
+      },
+      "network": {
+        "$ref": "#/components/schemas/NetworkStats"
+      },
+      "processes": {
+        "type": "array",
+        "items": {
+          "$ref": "#/components/schemas/ProcessStats"
+        }
+      }
+    },
+    "required": [
+      "timestamp",
+      "uptime"
+    ],
+    "description": "A stats message for chosen topics (WebSocket `topics`/`subscribe`): those parts, plus uptime and timestamp."
+  },
+  "SwapStats": {
+    "type": "object",
+    "properties": {
+      "total": {
+        "type": "number"
+      },
+      "used": {
+        "type": "number"
+      },
+      "usedPercent": {
+        "type": "number"
+      }
+    },
+    "required": [
+      "total",
+      "used",
+      "usedPercent"
+    ],
+    "additionalProperties": false
+  },
+  "SystemStats": {
+    "type": "object",
+    "properties": {
+      "cpu": {
+        "$ref": "#/components/schemas/CpuStats"
+      },
+      "memory": {
+        "$ref": "#/components/schemas/MemoryStats"
+      },
+      "gpu": {
+        "type": "array",
+        "items": {
+          "$ref": "#/components/schemas/GpuStats"
+        }
+      },
+      "disk": {
+        "type": "array",
+        "items": {
+          "$ref": "#/components/schemas/DiskStats"
+        }
+      },
+      "network": {
+        "$ref": "#/components/schemas/NetworkStats"
+      },
+      "processes": {
+        "type": "array",
+        "items": {
+          "$ref": "#/components/schemas/ProcessStats"
+        }
+      },
+      "uptime": {
+        "type": "number",
+        "description": "Seconds since boot."
+      },
+      "timestamp": {
+        "type": "string",
+        "description": "ISO-8601 UTC.",
+        "format": "date-time"
+      }
+    },
+    "required": [
+      "cpu",
+      "disk",
+      "gpu",
+      "memory",
+      "network",
+      "processes",
+      "timestamp",
+      "uptime"
+    ],
+    "additionalProperties": false,
+    "description": "Every topic's payload, plus when and since when."
+  },
+  "Topic": {
+    "type": "string",
+    "enum": [
+      "cpu",
+      "memory",
+      "gpu",
+      "disk",
+      "network",
+      "processes"
+    ]
+  },
+  "TopicPayloads": {
+    "type": "object",
+    "properties": {
+      "cpu": {
+        "$ref": "#/components/schemas/CpuStats"
+      },
+      "memory": {
+        "$ref": "#/components/schemas/MemoryStats"
+      },
+      "gpu": {
+        "type": "array",
+        "items": {
+          "$ref": "#/components/schemas/GpuStats"
+        }
+      },
+      "disk": {
+        "type": "array",
+        "items": {
+          "$ref": "#/components/schemas/DiskStats"
+        }
+      },
+      "network": {
+        "$ref": "#/components/schemas/NetworkStats"
+      },
+      "processes": {
+        "type": "array",
+        "items": {
+          "$ref": "#/components/schemas/ProcessStats"
+        }
+      }
+    },
+    "required": [
+      "cpu",
+      "memory",
+      "gpu",
+      "disk",
+      "network",
+      "processes"
+    ],
+    "additionalProperties": false
+  },
+  "WsErrorMessage": {
+    "type": "object",
+    "properties": {
+      "error": {
+        "type": "string"
+      }
+    },
+    "required": [
+      "error"
+    ],
+    "additionalProperties": false,
+    "description": "/ws/stats, service to client: the last message was refused; the connection stays usable."
+  },
+  "WsSubscribeMessage": {
+    "type": "object",
+    "properties": {
+      "subscribe": {
+        "anyOf": [
+          {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/Topic"
+            }
+          },
+          {
+            "type": "string",
+            "const": "all"
+          },
+          {
+            "type": "string",
+            "const": "*"
+          }
+        ],
+        "description": "Topics, or \"all\" (also \"*\") for every topic."
+      },
+      "interval": {
+        "type": [
+          "number",
+          "null"
+        ],
+        "description": "Milliseconds between messages (clamped to 500–60000), or null for the collectors' pace."
+      }
+    },
+    "additionalProperties": false,
+    "description": "/ws/stats, client to service: choose topics and/or pace. What is left out is kept."
+  },
+  "WsSubscribedMessage": {
+    "type": "object",
+    "properties": {
+      "subscribed": {
+        "type": "array",
+        "items": {
+          "$ref": "#/components/schemas/Topic"
+        }
+      },
+      "interval": {
+        "type": "number",
+        "description": "The pace really delivered, ms (never faster than the collectors sample)."
+      }
+    },
+    "required": [
+      "subscribed",
+      "interval"
+    ],
+    "additionalProperties": false,
+    "description": "/ws/stats, service to client: the answer to a subscribe message, before the new stream."
+  }
+};
