@@ -2,7 +2,7 @@
 export { createMonitor } from './monitor.js';
 export type { Monitor, MonitorOptions, StatsSelection } from './monitor.js';
 export type { ProcessOptions, ResolvedMonitorOptions } from './monitor-options.js';
-export type { HistoryQuery, HistoryResponse, HistorySample } from './history/history.js';
+export type { HistoryQuery } from './history/history.js';
 export { createServer, startServer, DEFAULT_HOST, DEFAULT_PORT } from './server.js';
 export type { RunningServer, ServerOptions } from './server.js';
 export { createProcessMatcher, DEFAULT_AI_PATTERNS } from './collectors/process-matcher.js';

@@ -1,7 +1,7 @@
 // Recent readings per topic, for sparklines and late joiners. Each topic keeps a ring buffer of
 // (time, value) filled by the monitor while its collector runs; a query joins the topics on the
 // time grid of the interval (collectors tick on multiples of it), one row per tick.
-import type { Topic, TopicPayloads } from '../types.js';
+import type { HistoryResponse, HistorySample, Topic, TopicPayloads } from '../types.js';
 import { TOPICS } from '../types.js';
 import { RingBuffer } from './ring-buffer.js';
 
@@ -17,15 +17,7 @@ export interface HistoryQuery {
   since?: number;
 }
 
-/** One tick: its time, and each asked-for topic's payload exactly as `/api/stats` has it (`null`: no reading then). */
-export type HistorySample = { timestamp: string } & { [K in Topic]?: TopicPayloads[K] | null };
-
-export interface HistoryResponse {
-  /** The grid the samples are on: the longest interval of the topics asked for. */
-  intervalMs: number;
-  /** Oldest first. */
-  samples: HistorySample[];
-}
+export type { HistoryResponse, HistorySample } from '../types.js';
 
 export interface History {
   record<K extends Topic>(topic: K, at: number, value: TopicPayloads[K]): void;

@@ -12,7 +12,7 @@ import { createFrameSource } from './frames.js';
 import { startHeartbeat, type HeartbeatTarget } from './heartbeat.js';
 import { DEFAULT_SELECTION, parseClientMessage, parseQuery, type HistoryRequest, type IntervalLimits, type Selection } from './protocol.js';
 import { rawErrorResponse } from '../http/json.js';
-import type { WsErrorMessage, WsSubscribedMessage } from '../types.js';
+import type { WsErrorMessage, WsHistoryMessage, WsSubscribedMessage } from '../types.js';
 
 export const STATS_PATH = '/ws/stats';
 
@@ -223,7 +223,7 @@ export function attachStatsSocket(options: AttachStatsSocketOptions): StatsSocke
 
   /** One `{"history": {intervalMs, samples}}` message, before the stream it precedes. */
   function sendHistory(client: Client, selection: Selection, request: HistoryRequest) {
-    client.flow.control(JSON.stringify({ history: monitor.history({ topics: selection.topics, ...request }) }));
+    client.flow.control(JSON.stringify({ history: monitor.history({ topics: selection.topics, ...request }) } satisfies WsHistoryMessage));
   }
 
   server.on('upgrade', onUpgrade);
