@@ -2,8 +2,15 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The package version, found by walking up from this file (works from lib/ and from dist/lib/). */
-export const VERSION: string = findVersion();
+/** Replaced by the package's version when scripts/build-dist.mjs bundles the service (esbuild `define`). */
+declare const __WIDGETS_SERVICE_VERSION__: string | undefined;
+
+/**
+ * The package version: baked in by the bundler for dist/widgets-service.mjs and the single
+ * executables (no package.json travels with them); else found by walking up from this file
+ * (works from lib/ and from dist/lib/).
+ */
+export const VERSION: string = typeof __WIDGETS_SERVICE_VERSION__ === 'string' ? __WIDGETS_SERVICE_VERSION__ : findVersion();
 
 function findVersion(): string {
   let dir = dirname(fileURLToPath(import.meta.url));

@@ -79,21 +79,24 @@ export function procfsCpuSampler(ctx: Pick<CollectorContext, 'procRoot' | 'sysRo
 
 /** macOS and Windows: systeminformation keeps its own previous reading for the load delta. */
 function systeminformationCpuSampler(): Sampler<CpuStats> {
-  let cpu: si.Systeminformation.CpuData | undefined;
+  let facts: Promise<si.Systeminformation.CpuData> | undefined;
   return {
-    async baseline() {
-      [cpu] = await Promise.all([si.cpu(), si.currentLoad()]);
+    // Starts both and returns at once: si.currentLoad()'s first call sets its baseline, then sleeps
+    // 500 ms before answering, and si.cpu() can take a second on Windows. A baseline slower than
+    // primeMs would push the first reading back to the next tick of the interval grid.
+    baseline() {
+      facts = si.cpu();
+      si.currentLoad().catch(() => undefined);
     },
     async sample() {
-      cpu ??= await si.cpu();
-      const [load, speed, temperature] = await Promise.all([si.currentLoad(), si.cpuCurrentSpeed(), si.cpuTemperature()]);
+      const [cpu, load, speed, temperature] = await Promise.all([facts ??= si.cpu(), si.currentLoad(), si.cpuCurrentSpeed(), si.cpuTemperature()]);
       const [one = 0, five = 0, fifteen = 0] = os.loadavg();
       return {
         source: 'systeminformation',
         value: {
           usage: round2(load.currentLoad),
           cores: cpu.cores,
-          frequency: (speed.avg || cpu.speed) * 1000,
+          frequency: round2((speed.avg || cpu.speed) * 1000), // GHz to MHz, without float residue (1.1 * 1000 = 1100.0000000000002)
           temperature: typeof temperature.main === 'number' && temperature.main > 0 ? temperature.main : null,
           model: `${cpu.manufacturer} ${cpu.brand}`.trim(),
           physicalCores: cpu.physicalCores,

@@ -1,8 +1,9 @@
 import {
-  EMPTY,
   Observable,
   asyncScheduler,
   catchError,
+  concat,
+  concatMap,
   defer,
   exhaustMap,
   filter,
@@ -60,38 +61,43 @@ export function poll<T>(createSampler: () => Sampler<T>, options: PollOptions<T>
     const first = hasBaseline ? primeMs : 0;
     const ticks = merge(
       of(hasBaseline ? BASELINE : 0),
-      hasBaseline ? timer(primeMs, scheduler).pipe(map(() => 0)) : EMPTY,
       gridTicks(intervalMs, first + intervalMs / 2, scheduler).pipe(map((n) => n + 1)),
     );
+    const read = (tick: number): Observable<Sample<T> | undefined> => {
+      const controller = new AbortController();
+      const started = scheduler.now();
+      // Synchronous samplers stay synchronous, so specs can drive them in virtual time.
+      const work = defer(() => {
+        const result = tick === BASELINE ? sampler.baseline!(controller.signal) : sampler.sample(controller.signal);
+        return isPromise(result) ? from(result) : of(result);
+      });
+      return work.pipe(
+        timeout({
+          first: timeoutMs,
+          scheduler,
+          with: () => {
+            controller.abort();
+            throw new Error(`no answer within ${timeoutMs} ms`);
+          },
+        }),
+        map((result): Sample<T> | undefined => {
+          if (!result) return undefined;
+          lastGood = result.value;
+          return okSample(result, Date.now(), scheduler.now() - started);
+        }),
+        catchError((error: unknown) => {
+          // A failed baseline still has to produce a first sample, or combineLatest would wait.
+          return of(errorSample(lastGood ?? placeholder, error, Date.now()));
+        }),
+      );
+    };
     return ticks.pipe(
-      exhaustMap((tick) => {
-        const controller = new AbortController();
-        const started = scheduler.now();
-        // Synchronous samplers stay synchronous, so specs can drive them in virtual time.
-        const work = defer(() => {
-          const result = tick === BASELINE ? sampler.baseline!(controller.signal) : sampler.sample(controller.signal);
-          return isPromise(result) ? from(result) : of(result);
-        });
-        return work.pipe(
-          timeout({
-            first: timeoutMs,
-            scheduler,
-            with: () => {
-              controller.abort();
-              throw new Error(`no answer within ${timeoutMs} ms`);
-            },
-          }),
-          map((result): Sample<T> | undefined => {
-            if (!result) return undefined;
-            lastGood = result.value;
-            return okSample(result, Date.now(), scheduler.now() - started);
-          }),
-          catchError((error: unknown) => {
-            // A failed baseline still has to produce a first sample, or combineLatest would wait.
-            return of(errorSample(lastGood ?? placeholder, error, Date.now()));
-          }),
-        );
-      }),
+      // The first reading comes primeMs after the baseline has finished, however long it took (a
+      // systeminformation baseline can take longer than primeMs); a separate prime timer would fire
+      // while the baseline still ran, be dropped, and leave the first reading to the next grid point.
+      exhaustMap((tick) => (tick === BASELINE
+        ? concat(read(BASELINE), timer(primeMs, scheduler).pipe(concatMap(() => read(0))))
+        : read(tick))),
       filter((sample): sample is Sample<T> => sample !== undefined),
     );
   });

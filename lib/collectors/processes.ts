@@ -156,19 +156,25 @@ function sortByCpu<P extends ProcessStats>(processes: P[]): P[] {
 
 /** macOS and Windows: systeminformation measures CPU % between its own calls, hence the baseline. */
 function systeminformationProcessSampler(platform: NodeJS.Platform, exposeCommandLine: boolean): Sampler<ProcessStats[]> {
+  let primed: Promise<unknown> | undefined;
   return {
-    async baseline() {
-      await si.processes();
+    // Returns at once: si.processes() runs ps or PowerShell, often for longer than primeMs, and a
+    // slower baseline would push the first reading back to the next tick of the interval grid.
+    // The first sample waits for it (si then answers from the list it keeps for 500 ms).
+    baseline() {
+      primed = si.processes().catch(() => undefined);
     },
     async sample() {
+      if (primed) await primed;
+      primed = undefined;
       const { list } = await si.processes();
       const processes = list.map((p): ProcessEntry => {
         const commandLine = [p.command, p.params].filter(Boolean).join(' ');
         const entry: ProcessEntry = {
           pid: p.pid,
           name: p.name,
-          cpu: p.cpu,
-          memory: p.mem,
+          cpu: round2(p.cpu),
+          memory: round2(p.mem),
           status: platform === 'win32' ? '' : statusWord(p.state),
           rss: p.memRss * 1024,
           [COMMAND_LINE]: commandLine,

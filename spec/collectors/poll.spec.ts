@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { TestScheduler } from 'rxjs/testing';
-import { map, mergeMap, take } from 'rxjs';
+import { firstValueFrom, map, mergeMap, take, timeout } from 'rxjs';
 import { poll, type Sampler } from '../../lib/collectors/poll.js';
 
 const virtual = () => new TestScheduler((actual, expected) => assert.equal(actual, expected));
@@ -44,6 +44,20 @@ test('a delta collector takes its baseline at once and first emits after the pri
     // First reading 250 ms after the baseline, then the first grid point at least half an interval later.
     expectObservable(values).toBe('250ms a 1749ms (b|)', { a: 1, b: 2 });
   });
+});
+
+test('a baseline slower than the prime delay still gets its first reading a prime delay after it ends, not a grid point later', async () => {
+  // systeminformation baselines (si.currentLoad primes itself for 500 ms; PowerShell on Windows)
+  // outlast primeMs. The next grid point here is at least 5 s away: waiting for it would time out.
+  const slowBaseline = (): Sampler<number> => ({
+    baseline: () => new Promise<void>((resolve) => setTimeout(resolve, 300)),
+    sample: () => ({ value: 42, source: 'test' }),
+  });
+  const first = await firstValueFrom(
+    poll(slowBaseline, { intervalMs: 10_000, timeoutMs: 2000, primeMs: 50, placeholder: 0 }).pipe(timeout(4000)),
+  );
+  assert.is(first.value, 42);
+  assert.ok(first.ok, 'a real reading, not the placeholder');
 });
 
 test('a failing reading becomes an error sample holding the placeholder, and the stream goes on', () => {

@@ -1,12 +1,14 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT } from '../helpers/service.js';
+import { getJson, ROOT } from '../helpers/service.js';
 
-// The package as a user gets it: packed, installed into a fresh project, imported by name.
+// The package as a user gets it: packed, installed into a fresh project without dev dependencies
+// (`--omit=dev`), imported by name, required from CommonJS, and run with `npx widgets-service PORT`.
 
 let project: string;
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
@@ -18,7 +20,7 @@ test.before(() => {
   const tarball = readdirSync(packed).find((f) => f.endsWith('.tgz'));
   assert.ok(tarball, 'npm pack made a tarball');
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true, type: 'module' }));
-  execFileSync(npm, ['install', '--silent', '--prefer-offline', '--no-audit', '--no-fund', join(packed, tarball!)], {
+  execFileSync(npm, ['install', '--silent', '--omit=dev', '--prefer-offline', '--no-audit', '--no-fund', join(packed, tarball!)], {
     cwd: project, stdio: ['ignore', 'ignore', 'inherit'], timeout: 180_000,
   });
   rmSync(packed, { recursive: true, force: true });
@@ -87,6 +89,61 @@ test('examples/embed.mjs (the README example) runs and exits by itself', () => {
   assert.match(run.stdout, /cpu \d+(\.\d)?% on \d+ cores/);
   assert.match(run.stdout, /served http:\/\/127\.0\.0\.1:\d+\/api\/stats/);
   assert.match(run.stdout, /closed/);
+});
+
+test('CommonJS: the "default" export condition resolves; require() where Node supports require(esm), await import() everywhere', () => {
+  writeFileSync(join(project, 'consumer.cjs'), `
+    const resolved = require.resolve('widgets-service');
+    let required;
+    try { required = typeof require('widgets-service').createMonitor; } catch (error) { required = error.code; }
+    import('widgets-service').then((m) => console.log(JSON.stringify({ resolved, required, imported: typeof m.createMonitor })));
+  `);
+  const run = spawnSync(process.execPath, ['consumer.cjs'], { cwd: project, encoding: 'utf8', timeout: 20_000 });
+  assert.is(run.status, 0, run.stderr);
+  const out = JSON.parse(run.stdout.trim());
+  assert.match(out.resolved, /node_modules[\\/]widgets-service[\\/]dist[\\/]lib[\\/]index\.js$/);
+  assert.is(out.imported, 'function', 'await import() works from CommonJS');
+  // Node 20.19+ and 22.12+ load ES modules with require(); older Node 20 answers ERR_REQUIRE_ESM (hence the README's await import()).
+  assert.is(out.required, process.features.require_module ? 'function' : 'ERR_REQUIRE_ESM');
+});
+
+test('npx widgets-service PORT serves the installed package and stops on SIGTERM', async () => {
+  const port = await new Promise<number>((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port: p } = probe.address() as { port: number };
+      probe.close(() => resolve(p));
+    });
+  });
+  const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
+  const env = { ...process.env };
+  delete env.FORCE_COLOR;
+  // Its own process group: SIGTERM reaches npx, the shell it starts and the service, as from a terminal.
+  const child = spawn(npx, ['--no-install', 'widgets-service', String(port)], { cwd: project, env, detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  try {
+    let health: any;
+    for (const deadline = Date.now() + 20_000; Date.now() < deadline && !health; await new Promise((r) => setTimeout(r, 50))) {
+      health = await getJson(`http://127.0.0.1:${port}/api/health`).then((r) => (r.status === 200 ? r.body : undefined), () => undefined);
+    }
+    assert.ok(health, `npx widgets-service ${port} answered /api/health: ${stderr}`);
+    assert.is(health.version, JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version);
+    process.kill(-child.pid!, 'SIGTERM');
+    await exited;
+    // npx may be gone a moment before the service has closed its port.
+    let after = 'answering';
+    for (const deadline = Date.now() + 2000; Date.now() < deadline && after === 'answering'; await new Promise((r) => setTimeout(r, 50))) {
+      after = await getJson(`http://127.0.0.1:${port}/api/health`).then(() => 'answering', () => 'gone');
+    }
+    assert.is(after, 'gone', 'the service stopped within 2 s of SIGTERM');
+  } finally {
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
 });
 
 test.run();

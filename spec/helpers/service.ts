@@ -28,7 +28,12 @@ export interface RunningService {
 
 /** Starts the built service (`dist/lib/cli.js`) on an ephemeral port, as a user would run it. */
 export function startService(args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<RunningService> {
-  const child = spawn(process.execPath, [CLI, '--port', '0', ...args], {
+  return startProcess(process.execPath, [CLI, '--port', '0', ...args], env);
+}
+
+/** Starts any command that serves the service and logs `listening on <url>` to stderr (the CLI, a bundle, a script). */
+export function startProcess(command: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<RunningService> {
+  const child = spawn(command, args, {
     env: userEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -73,6 +73,16 @@ export function connect(url: string, options: ClientOptions = {}): Promise<TestC
 
 export const isStats = (m: Received) => !!m.json && typeof m.json === 'object' && 'timestamp' in m.json;
 
+/** What a silent client (the ClaraVerse widgets) gets first: the stats message, parsed; then it hangs up. */
+export async function firstStats(url: string, timeoutMs = 5000): Promise<any> {
+  const client = await connect(url);
+  try {
+    return (await client.waitFor(isStats, 1, timeoutMs))[0]!.json;
+  } finally {
+    await client.close();
+  }
+}
+
 /** A peer that completes the WebSocket handshake and then never reads a byte (nor answers pings). */
 export function stalledPeer(port: number, path = '/ws/stats'): Promise<{ socket: net.Socket; closed: Promise<void>; isClosed(): boolean }> {
   return new Promise((resolve, reject) => {
