@@ -17,6 +17,8 @@ export interface CliConfig {
   port: number;
   intervalMs: number;
   lingerMs: number;
+  /** How far back /api/history reaches, ms (0 = keep none). */
+  historyMs: number;
   processLimit: number;
   exposeCommandLine: boolean;
   includeNetworkFs: boolean;
@@ -52,6 +54,7 @@ export const FLAGS: readonly Flag[] = [
   { long: 'host', short: 'H', arg: '<addr>', section: 'Options', help: `address to bind (default ${S.host}, loopback only)` },
   { long: 'interval', short: 'i', arg: '<time>', section: 'Options', help: `sampling interval: 2000, 2000ms or 2s (default ${formatDuration(S.intervalMs)}, ${range})` },
   { long: 'linger', arg: '<time>', section: 'Options', help: `keep collecting this long after the last client leaves (default ${formatDuration(S.lingerMs)})` },
+  { long: 'history', arg: '<time>', section: 'Options', help: `how far back /api/history and the dashboard reach (default ${formatDuration(S.historyMs)}, 0 = off)` },
   { long: 'process-limit', arg: '<n>', section: 'Options', help: `how many AI/ML processes /api/stats/processes lists (default ${S.processLimit})` },
   { long: 'expose-command-line', section: 'Options', help: "include each process's full command line (off: they carry secrets)" },
   { long: 'include-network-fs', section: 'Options', help: 'list NFS/SMB/FUSE mounts too (each probed with a timeout)' },
@@ -143,6 +146,7 @@ export function parseCli(argv: string[]): CliConfig {
     port: portText === undefined ? S.port : parsePort(portText, portFlag),
     intervalMs: text('interval') === undefined ? S.intervalMs : durationFlag('--interval', text('interval')!, S.minIntervalMs, S.maxIntervalMs),
     lingerMs: text('linger') === undefined ? S.lingerMs : durationFlag('--linger', text('linger')!, 0, S.maxIntervalMs),
+    historyMs: text('history') === undefined ? S.historyMs : durationFlag('--history', text('history')!, 0, S.maxHistoryMs),
     processLimit: text('process-limit') === undefined ? S.processLimit : wholeFlag('--process-limit', text('process-limit')!, 1, 10_000),
     exposeCommandLine: on('expose-command-line'),
     includeNetworkFs: on('include-network-fs'),

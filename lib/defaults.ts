@@ -17,6 +17,9 @@ export const SERVICE_DEFAULTS = Object.freeze({
   lingerMs: 5000,
   /** AI/ML processes listed by /api/stats/processes (`--process-limit`). */
   processLimit: 25,
+  /** How far back /api/history and the dashboard reach, ms (`--history`; 0 = off), and its most. */
+  historyMs: 600_000,
+  maxHistoryMs: 86_400_000,
 });
 
 /** HTTP limits: the security checks and Node's server options. */

@@ -33,6 +33,8 @@ export interface MonitorOptions {
   firstSampleTimeoutMs?: number;
   /** Gap between the baseline and the first CPU/process reading, ms (default 250). */
   primeMs?: number;
+  /** How far back `history()` reaches, ms (default 600000 = 10 min; 0 keeps none). At most 3600 readings per topic. */
+  historyMs?: number;
   processes?: ProcessOptions;
   gpu?: GpuOptions;
   /** Disk: include network and FUSE filesystems (each probed apart with a timeout). */
@@ -53,6 +55,7 @@ export interface ResolvedMonitorOptions {
   timeoutMs: number;
   firstSampleTimeoutMs: number;
   primeMs: number;
+  historyMs: number;
   processes: { limit: number; matcher: ProcessMatcher; exposeCommandLine: boolean };
   gpu: GpuOptions;
   includeNetworkFilesystems: boolean;
@@ -66,6 +69,7 @@ export interface ResolvedMonitorOptions {
 
 export const MIN_INTERVAL_MS = SERVICE_DEFAULTS.minIntervalMs;
 export const MAX_INTERVAL_MS = SERVICE_DEFAULTS.maxIntervalMs;
+export const MAX_HISTORY_MS = SERVICE_DEFAULTS.maxHistoryMs;
 
 export function resolveMonitorOptions(options: MonitorOptions = {}): ResolvedMonitorOptions {
   if (options === null || typeof options !== 'object') throw new TypeError('monitor options must be an object');
@@ -91,6 +95,7 @@ export function resolveMonitorOptions(options: MonitorOptions = {}): ResolvedMon
     timeoutMs,
     firstSampleTimeoutMs,
     primeMs,
+    historyMs: checkMs('historyMs', options.historyMs ?? SERVICE_DEFAULTS.historyMs, 0, MAX_HISTORY_MS),
     processes: { limit, matcher, exposeCommandLine: p.exposeCommandLine ?? false },
     gpu: checkGpuOptions(options.gpu ?? {}),
     includeNetworkFilesystems: options.includeNetworkFilesystems ?? false,

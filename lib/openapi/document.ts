@@ -24,6 +24,7 @@ const GUARDED = {
 
 /** REST reads of the stream: 503 when no reading came within the deadline. */
 const READ = { ...GUARDED, '503': error('Unavailable') };
+const withoutToken = ({ '401': _unauthorized, ...rest }: typeof GUARDED) => rest;
 
 const topicsList = (where: string) => ({
   name: 'topics',
@@ -47,9 +48,9 @@ const PATHS: Record<string, Json> = {
   '/': {
     get: {
       operationId: 'getDashboard',
-      summary: 'The dashboard page (HTML), served by the service itself',
+      summary: 'The dashboard page (HTML), served by the service itself; no token needed (it holds no telemetry)',
       tags: ['service'],
-      responses: { '200': { description: 'The dashboard', content: { 'text/html': { schema: { type: 'string' } } } }, ...GUARDED },
+      responses: { '200': { description: 'The dashboard', content: { 'text/html': { schema: { type: 'string' } } } }, ...withoutToken(GUARDED) },
     },
   },
   '/api/health': {
@@ -139,6 +140,7 @@ const PATHS: Record<string, Json> = {
         topicsList('default: every topic'),
         { name: 'interval', in: 'query', required: false, description: 'Milliseconds between messages, clamped to 500–60000 and never faster than the service samples', schema: { type: 'number' } },
         { name: 'token', in: 'query', required: false, description: 'The token, for browsers (which cannot set headers on WebSockets); only here, never on REST', schema: { type: 'string' } },
+        { name: 'history', in: 'query', required: false, description: '`1`: first one `WsHistoryMessage` with everything kept (as GET /api/history), then the stream; an ISO-8601 time: only what came after it', schema: { type: 'string' } },
       ],
       responses: {
         '101': { description: 'Switching Protocols: the WebSocket stream begins' },
@@ -151,7 +153,7 @@ const PATHS: Record<string, Json> = {
       'x-websocket': {
         clientMessages: ref('WsSubscribeMessage'),
         // anyOf: a full stats object is also a valid selection (of every topic).
-        serverMessages: { anyOf: [ref('SystemStats'), ref('StatsSelection'), ref('WsSubscribedMessage'), ref('WsErrorMessage')] },
+        serverMessages: { anyOf: [ref('SystemStats'), ref('StatsSelection'), ref('WsSubscribedMessage'), ref('WsErrorMessage'), ref('WsHistoryMessage')] },
       },
     },
   },

@@ -219,7 +219,7 @@ export function checkRequest(req: GuardRequest, policies: Policies): GuardResult
     }
   }
 
-  if (req.method !== 'OPTIONS') {
+  if (req.method !== 'OPTIONS' && !isPublicPage(req, url)) {
     const ws = isWebSocketUpgrade(req);
     const check = ws ? policies.wsToken : policies.restToken;
     if (!check(req, url)) {
@@ -236,6 +236,15 @@ export function checkRequest(req: GuardRequest, policies: Policies): GuardResult
     }
   }
   return { ok: true, url };
+}
+
+/**
+ * The dashboard page itself is served without the token: it holds no telemetry (only the page's
+ * code), and a browser cannot send a Bearer header when opening a URL. Everything it shows comes
+ * over the token-checked WebSocket and REST calls. Host, Origin and rate checks still apply.
+ */
+function isPublicPage(req: GuardRequest, url: URL): boolean {
+  return (req.method === 'GET' || req.method === 'HEAD') && url.pathname === '/' && !isWebSocketUpgrade(req);
 }
 
 export interface CorsOptions {

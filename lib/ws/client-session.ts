@@ -9,9 +9,9 @@ import { CLOSE_INTERNAL_ERROR, CLOSE_POLICY_VIOLATION } from './endpoint.js';
 import type { FrameSource } from './frames.js';
 import type { HeartbeatTarget } from './heartbeat.js';
 import { createMessageBudget, type MessageBudget } from './message-budget.js';
-import { parseClientMessage, type ParseResult, type Selection } from './protocol.js';
+import { parseClientMessage, type HistoryRequest, type ParseResult, type Selection } from './protocol.js';
 import type { ResolvedSocketOptions } from './socket-options.js';
-import type { WsErrorMessage, WsSubscribedMessage } from '../types.js';
+import type { HistoryResponse, WsErrorMessage, WsHistoryMessage, WsSubscribedMessage } from '../types.js';
 
 
 export interface ClientSession extends HeartbeatTarget {
@@ -28,9 +28,11 @@ export interface SessionContext {
   options: ResolvedSocketOptions;
   /** Called once when the socket closes. */
   onClose(session: ClientSession): void;
+  /** The recent history of these topics, for a client that asks for it. */
+  history(request: HistoryRequest, topics: Selection['topics']): HistoryResponse;
 }
 
-export function startSession(ws: WebSocket, initial: Selection, ctx: SessionContext): ClientSession {
+export function startSession(ws: WebSocket, initial: Selection, ctx: SessionContext, initialHistory?: HistoryRequest): ClientSession {
   const { frames, logger, options } = ctx;
   const budget: MessageBudget = createMessageBudget(options);
   let subscription: Subscription | undefined;
@@ -86,6 +88,7 @@ export function startSession(ws: WebSocket, initial: Selection, ctx: SessionCont
     }
     const selection = result.selection;
     session.flow.control(JSON.stringify({ subscribed: selection.topics, interval: frames.effectiveIntervalMs(selection) } satisfies WsSubscribedMessage));
+    if (result.history) sendHistory(selection, result.history);
     subscribe(selection);
   }
 
@@ -95,6 +98,12 @@ export function startSession(ws: WebSocket, initial: Selection, ctx: SessionCont
     ctx.onClose(session);
   });
   ws.on('message', onMessage);
+  /** One `{"history": {intervalMs, samples}}` message, before the stream it precedes. */
+  function sendHistory(selection: Selection, request: HistoryRequest) {
+    session.flow.control(JSON.stringify({ history: ctx.history(request, selection.topics) } satisfies WsHistoryMessage));
+  }
+
+  if (initialHistory) sendHistory(initial, initialHistory);
   subscribe(initial);
   return session;
 }

@@ -80,8 +80,11 @@ export function attachStatsSocket(options: AttachStatsSocketOptions): StatsSocke
     limits: resolved.limits,
     clientCount: () => clients.size,
     closing: () => closing,
-    onClient(ws, selection) {
-      const session = startSession(ws, selection, { frames, logger, options: resolved, onClose: (s) => clients.delete(s) });
+    onClient(ws, selection, history) {
+      const session = startSession(ws, selection, {
+        frames, logger, options: resolved, onClose: (s) => clients.delete(s),
+        history: (request, topics) => monitor.history({ topics, ...request }),
+      }, history);
       clients.add(session);
       heartbeat.watch(session);
     },

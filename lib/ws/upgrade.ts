@@ -8,7 +8,7 @@ import { rawErrorResponse } from '../http/json.js';
 import type { Logger } from '../log.js';
 import type { WsErrorMessage } from '../types.js';
 import { CLOSE_GOING_AWAY, CLOSE_POLICY_VIOLATION, STATS_PATH, type Authorization } from './endpoint.js';
-import { parseQuery, type IntervalLimits, type Selection } from './protocol.js';
+import { parseQuery, type HistoryRequest, type IntervalLimits, type Selection } from './protocol.js';
 
 export interface UpgradeOptions {
   wss: WebSocketServer;
@@ -20,7 +20,8 @@ export interface UpgradeOptions {
   clientCount(): number;
   closing(): boolean;
   /** A handshake completed with a valid query: the client starts with this selection. */
-  onClient(ws: WebSocket, selection: Selection): void;
+  /** `history`: recent history the client asked for on the URL (`?history=1` or an ISO time). */
+  onClient(ws: WebSocket, selection: Selection, history?: HistoryRequest): void;
 }
 
 /** The `upgrade` listener for the HTTP(S) server. */
@@ -55,7 +56,7 @@ export function createUpgradeHandler(options: UpgradeOptions): (req: IncomingMes
         ws.send(JSON.stringify({ error: query.error } satisfies WsErrorMessage));
         return void ws.close(CLOSE_POLICY_VIOLATION, closeReason(query.error));
       }
-      options.onClient(ws, query.selection);
+      options.onClient(ws, query.selection, query.history);
     });
   };
 }

@@ -333,7 +333,8 @@ test('memory stays flat with 200 clients of which 20 never read', async () => {
   // Readers get small frames; each stalled peer gets ~500 kB frames of its own (distinct intervals,
   // so nothing is shared), which would pile up at ~1 MB/s per peer without backpressure.
   const fakes = fakeCollectors({ diskEntries: 4000 });
-  const monitor = createMonitor(monitorOptions(fakes));
+  // No history: it would rightly keep its (bounded) readings of these huge payloads, which is not what this measures.
+  const monitor = createMonitor(monitorOptions(fakes, { historyMs: 0 }));
   const server = createHttpServer();
   const sockets = attachStatsSocket({
     server, monitor, logger: silentLogger, authorize: () => ({ ok: true }),
