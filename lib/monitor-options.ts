@@ -6,7 +6,7 @@ import { createProcessMatcher, type ProcessMatcher } from './collectors/process-
 import type { Logger } from './log.js';
 import type { Topic } from './types.js';
 import { SERVICE_DEFAULTS } from './defaults.js';
-import { checkMs, checkWhole } from './option-check.js';
+import { checkMs, checkWhole, OptionError } from './option-check.js';
 import { TOPICS } from './types.js';
 
 export interface ProcessOptions {
@@ -72,11 +72,11 @@ export const MAX_INTERVAL_MS = SERVICE_DEFAULTS.maxIntervalMs;
 export const MAX_HISTORY_MS = SERVICE_DEFAULTS.maxHistoryMs;
 
 export function resolveMonitorOptions(options: MonitorOptions = {}): ResolvedMonitorOptions {
-  if (options === null || typeof options !== 'object') throw new TypeError('monitor options must be an object');
+  if (options === null || typeof options !== 'object') throw new OptionError('monitor options must be an object');
   const intervalMs = checkMs('intervalMs', options.intervalMs ?? SERVICE_DEFAULTS.intervalMs, MIN_INTERVAL_MS, MAX_INTERVAL_MS);
   const intervals = {} as Record<Topic, number>;
   for (const [topic, value] of Object.entries(options.intervals ?? {})) {
-    if (!TOPICS.includes(topic as Topic)) throw new RangeError(`intervals.${topic}: unknown topic (known: ${TOPICS.join(', ')})`);
+    if (!TOPICS.includes(topic as Topic)) throw new OptionError(`intervals.${topic}: unknown topic (known: ${TOPICS.join(', ')})`);
     if (value !== undefined) intervals[topic as Topic] = checkMs(`intervals.${topic}`, value, MIN_INTERVAL_MS, MAX_INTERVAL_MS);
   }
   for (const t of TOPICS) intervals[t] ??= intervalMs;
@@ -86,7 +86,7 @@ export function resolveMonitorOptions(options: MonitorOptions = {}): ResolvedMon
   const primeMs = checkMs('primeMs', options.primeMs ?? 250, 10, 10_000);
   const p = options.processes ?? {};
   const limit = checkWhole('processes.limit', p.limit ?? SERVICE_DEFAULTS.processLimit, 1, 10_000);
-  if (p.match !== undefined && !Array.isArray(p.match)) throw new TypeError('processes.match must be an array of patterns');
+  if (p.match !== undefined && !Array.isArray(p.match)) throw new OptionError('processes.match must be an array of patterns');
   const matcher = createProcessMatcher({ extra: p.match ?? [], replaceDefaults: p.replaceDefaults ?? false });
   return {
     intervalMs,
@@ -120,15 +120,15 @@ export function collectorOptions(resolved: ResolvedMonitorOptions): CollectorOpt
 const GPU_VENDORS = ['auto', 'nvidia', 'amd', 'fallback', 'off'];
 
 function checkGpuOptions(gpu: GpuOptions): GpuOptions {
-  if (gpu === null || typeof gpu !== 'object') throw new TypeError('gpu options must be an object');
+  if (gpu === null || typeof gpu !== 'object') throw new OptionError('gpu options must be an object');
   for (const key of ['nvidiaSmiPath', 'rocmSmiPath', 'amdSmiPath'] as const) {
     const path = gpu[key];
     if (path === undefined) continue;
     // Tools run by absolute path only: never looked up relative to whatever the cwd is.
-    if (typeof path !== 'string' || !isAbsolute(path)) throw new TypeError(`gpu.${key} must be an absolute path, got ${JSON.stringify(path)}`);
+    if (typeof path !== 'string' || !isAbsolute(path)) throw new OptionError(`gpu.${key} must be an absolute path, got ${JSON.stringify(path)}`);
   }
   if (gpu.vendor !== undefined && !GPU_VENDORS.includes(gpu.vendor)) {
-    throw new RangeError(`gpu.vendor must be one of ${GPU_VENDORS.join(', ')}, got ${JSON.stringify(gpu.vendor)}`);
+    throw new OptionError(`gpu.vendor must be one of ${GPU_VENDORS.join(', ')}, got ${JSON.stringify(gpu.vendor)}`);
   }
   if (gpu.processIntervalMs !== undefined && gpu.processIntervalMs !== 0) checkMs('gpu.processIntervalMs', gpu.processIntervalMs, 500, MAX_INTERVAL_MS);
   if (gpu.fallbackIntervalMs !== undefined) checkMs('gpu.fallbackIntervalMs', gpu.fallbackIntervalMs, 1000, MAX_INTERVAL_MS);
