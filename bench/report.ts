@@ -20,6 +20,7 @@ export interface BenchResults {
   rest?: RestCase[];
   fanout?: FanoutReport;
   soak?: SoakResult;
+  spawnCost?: unknown;
 }
 
 const OURS = 'widgets-service';

@@ -1,4 +1,4 @@
-// npm run bench [-- --quick] [-- --soak] [-- --only=steady,scale,gpu,rest,fanout,soak]
+// npm run bench [-- --quick] [-- --soak] [-- --only=steady,scale,gpu,rest,fanout,spawn,soak]
 //
 // Every scenario runs on a fixed time budget and stops by itself; everything talks to 127.0.0.1 only.
 // The systems compared (widgets-service, node_exporter, Glances, a plain systeminformation loop, a
@@ -18,10 +18,11 @@ import { chart, table, type BenchResults } from './report.js';
 import { runRest } from './rest.js';
 import { runScale } from './scale.js';
 import { runSoak } from './soak.js';
+import { runSpawnCost } from './spawn-cost.js';
 import { runSteady } from './steady.js';
 import { ensureTools, root } from './systems.js';
 
-const SCENARIOS = ['steady', 'scale', 'gpu', 'rest', 'fanout', 'soak'] as const;
+const SCENARIOS = ['steady', 'scale', 'gpu', 'rest', 'fanout', 'spawn', 'soak'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 const args = process.argv.slice(2);
@@ -59,6 +60,8 @@ async function main() {
   if (wanted.has('gpu')) results.gpu = await runGpu({ seconds: budget.gpuS, appsSeconds: budget.appsS, intervalMs: INTERVAL_MS, warmupMs: budget.warmupMs });
   if (wanted.has('rest')) results.rest = await runRest({ seconds: budget.restS, intervalMs: INTERVAL_MS });
   if (wanted.has('fanout')) results.fanout = await runFanout({ clients: [1, 100, 1000], runs: budget.fanoutRuns, seconds: budget.fanoutS, intervalMs: INTERVAL_MS, write: false });
+  // The parent-death guard's cost per tool spawn (setpriv --pdeathsig against a plain spawn); JSON only.
+  if (wanted.has('spawn')) results.spawnCost = await runSpawnCost();
   if (wanted.has('soak')) results.soak = await runSoak({ seconds: Number(process.env.BENCH_SOAK_SECONDS ?? 600), intervalMs: 250, snapshotEveryS: 60 });
   results.durationSeconds = Math.round((Date.now() - t0) / 1000);
   results.machine.loadAverageAtEnd = os.loadavg().map((l) => +l.toFixed(2));

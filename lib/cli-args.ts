@@ -1,6 +1,13 @@
+// The command line: one table of flags, from which both the parser's configuration and --help are
+// built; every number in the help comes from lib/defaults.ts. Values are checked here with the
+// library's validators, so an error names the flag (`--interval`), not the option (`intervalMs`).
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { DEFAULT_HOST, DEFAULT_PORT } from './server.js';
+import { HTTP_DEFAULTS, SERVICE_DEFAULTS, WS_DEFAULTS, formatDuration } from './defaults.js';
+import { checkMs, checkPositive, checkWhole, OptionError } from './option-check.js';
 import type { SecurityInput } from './security/options.js';
+import type { TlsOptions } from './server.js';
+import type { StatsSocketOptions } from './ws/socket-options.js';
 
 export interface CliConfig {
   help: boolean;
@@ -10,6 +17,8 @@ export interface CliConfig {
   port: number;
   intervalMs: number;
   lingerMs: number;
+  /** How far back /api/history reaches, ms (0 = keep none). */
+  historyMs: number;
   processLimit: number;
   exposeCommandLine: boolean;
   includeNetworkFs: boolean;
@@ -17,132 +26,199 @@ export interface CliConfig {
   idleExitSeconds: number | undefined;
   exitWithParent: boolean;
   security: SecurityInput;
+  webSocket: StatsSocketOptions;
+  /** PEM files for HTTPS/WSS (both or neither). */
+  tlsFiles: { cert: string; key: string } | undefined;
 }
 
-export const USAGE = `Usage: widgets-service [port] [options]
+/** A mistake on the command line: exit code 2 and a pointer to --help. */
+export class UsageError extends OptionError {
+  override name = 'UsageError';
+}
 
-Streams live system telemetry (CPU, memory, GPU, disk, network, processes) over REST and WebSocket.
+interface Flag {
+  long: string;
+  short?: string;
+  /** Placeholder of the value; absent for a switch. */
+  arg?: string;
+  multiple?: boolean;
+  help: string;
+  section: 'Options' | 'Security (see README "Security")' | 'Other';
+}
 
-Arguments:
-  port                     port to listen on (default ${DEFAULT_PORT}); same as --port
+const S = SERVICE_DEFAULTS;
+const range = `${formatDuration(S.minIntervalMs)}..${formatDuration(S.maxIntervalMs)}`;
 
-Options:
-  -p, --port <n>           port to listen on, 0 for any free port (default ${DEFAULT_PORT})
-  -H, --host <addr>        address to bind (default ${DEFAULT_HOST}, loopback only)
-  -i, --interval <time>    sampling interval: 2000, 2000ms or 2s (default 2s, 100ms..1h)
-      --linger <time>      keep collecting this long after the last client leaves (default 5s)
-      --process-limit <n>  how many AI/ML processes /api/stats/processes lists (default 25)
-      --expose-command-line  include each process's full command line (off: they carry secrets)
-      --include-network-fs list NFS/SMB/FUSE mounts too (each probed with a timeout)
-      --idle-exit <secs>   exit when no client has connected or read for this long
-      --no-exit-with-parent  keep running when the process that started this one dies
+export const FLAGS: readonly Flag[] = [
+  { long: 'port', short: 'p', arg: '<n>', section: 'Options', help: `port to listen on, 0 for any free port (default ${S.port})` },
+  { long: 'host', short: 'H', arg: '<addr>', section: 'Options', help: `address to bind (default ${S.host}, loopback only)` },
+  { long: 'interval', short: 'i', arg: '<time>', section: 'Options', help: `sampling interval: 2000, 2000ms or 2s (default ${formatDuration(S.intervalMs)}, ${range})` },
+  { long: 'linger', arg: '<time>', section: 'Options', help: `keep collecting this long after the last client leaves (default ${formatDuration(S.lingerMs)})` },
+  { long: 'history', arg: '<time>', section: 'Options', help: `how far back /api/history and the dashboard reach (default ${formatDuration(S.historyMs)}, 0 = off)` },
+  { long: 'process-limit', arg: '<n>', section: 'Options', help: `how many AI/ML processes /api/stats/processes lists (default ${S.processLimit})` },
+  { long: 'expose-command-line', section: 'Options', help: "include each process's full command line (off: they carry secrets)" },
+  { long: 'include-network-fs', section: 'Options', help: 'list NFS/SMB/FUSE mounts too (each probed with a timeout)' },
+  { long: 'idle-exit', arg: '<secs>', section: 'Options', help: 'exit when no client has connected or read for this long' },
+  { long: 'no-exit-with-parent', section: 'Options', help: 'keep running when the process that started this one dies' },
+  { long: 'token', arg: '<secret>', section: 'Security (see README "Security")', help: 'require "Authorization: Bearer <secret>" (or WIDGETS_TOKEN); needed to listen on anything but loopback' },
+  { long: 'tls-cert', arg: '<file>', section: 'Security (see README "Security")', help: 'serve HTTPS and WSS with this PEM certificate (chain); needs --tls-key' },
+  { long: 'tls-key', arg: '<file>', section: 'Security (see README "Security")', help: 'the PEM private key for --tls-cert' },
+  { long: 'allow-origin', arg: '<o>', multiple: true, section: 'Security (see README "Security")', help: 'also accept browser pages from this origin (repeatable; wildcards like https://*.example.com or http://host:*)' },
+  { long: 'allow-host', arg: '<name>', multiple: true, section: 'Security (see README "Security")', help: 'also accept this Host header name, e.g. behind a proxy (repeatable)' },
+  { long: 'allow-null-origin', section: 'Security (see README "Security")', help: 'accept "Origin: null" (Electron pages loaded from disk using fetch; but any web site can send it from a sandboxed iframe)' },
+  { long: 'rate-limit', arg: '<n>', section: 'Security (see README "Security")', help: `requests per second per client address (on loopback: per address and browser origin) (default ${HTTP_DEFAULTS.requestsPerSecond})` },
+  { long: 'rate-burst', arg: '<n>', section: 'Security (see README "Security")', help: `requests a client may make at once (default ${HTTP_DEFAULTS.burst})` },
+  { long: 'max-ws-clients', arg: '<n>', section: 'Security (see README "Security")', help: `concurrent WebSocket clients (default ${WS_DEFAULTS.maxClients})` },
+  { long: 'quiet', short: 'q', section: 'Other', help: 'do not log' },
+  { long: 'help', short: 'h', section: 'Other', help: 'show this help' },
+  { long: 'version', short: 'v', section: 'Other', help: 'print the version' },
+];
 
-Security (see README "Security"):
-      --token <secret>     require "Authorization: Bearer <secret>" (or WIDGETS_TOKEN); needed
-                           to listen on anything but loopback
-      --allow-origin <o>   also accept browser pages from this origin (repeatable; wildcards
-                           like https://*.example.com or http://host:*)
-      --allow-host <name>  also accept this Host header name, e.g. behind a proxy (repeatable)
-      --no-null-origin     refuse "Origin: null" (Electron file:// pages send it)
-      --rate-limit <n>     requests per second per client address (default 20)
-      --rate-burst <n>     requests a client may make at once (default 40)
-      --max-ws-clients <n> concurrent WebSocket clients (default 64)
+/** --help, built from FLAGS. */
+export function usage(width = 100): string {
+  const lines = [
+    'Usage: widgets-service [port] [options]',
+    '',
+    'Streams live system telemetry (CPU, memory, GPU, disk, network, processes) over REST and WebSocket.',
+    '',
+    'Arguments:',
+    `  port                     port to listen on (default ${S.port}); same as --port`,
+  ];
+  const column = 27;
+  for (const section of ['Options', 'Security (see README "Security")', 'Other'] as const) {
+    lines.push('');
+    if (section !== 'Other') lines.push(`${section}:`);
+    for (const f of FLAGS.filter((x) => x.section === section)) {
+      const name = `  ${f.short ? `-${f.short}, ` : '    '}--${f.long}${f.arg ? ` ${f.arg}` : ''}`;
+      const lead = name.length < column ? name.padEnd(column) : `${name}  `;
+      wrap(f.help, width - column).forEach((text, i) => lines.push((i === 0 ? lead : ' '.repeat(column)) + text));
+    }
+  }
+  return lines.join('\n');
+}
 
-  -q, --quiet              do not log
-  -h, --help               show this help
-  -v, --version            print the version`;
+function wrap(text: string, width: number): string[] {
+  const out: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + 1 + word.length > width) {
+      out.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  out.push(line);
+  return out;
+}
 
-export class UsageError extends Error {}
+type ParseOptions = Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }>;
+
+const PARSE_OPTIONS: ParseOptions = Object.fromEntries(
+  FLAGS.map((f) => [f.long, { type: f.arg ? 'string' : 'boolean', ...(f.short ? { short: f.short } : {}), ...(f.multiple ? { multiple: true } : {}) }]),
+);
 
 export function parseCli(argv: string[]): CliConfig {
   let parsed;
   try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        port: { type: 'string', short: 'p' },
-        host: { type: 'string', short: 'H' },
-        interval: { type: 'string', short: 'i' },
-        linger: { type: 'string' },
-        'process-limit': { type: 'string' },
-        'expose-command-line': { type: 'boolean' },
-        'include-network-fs': { type: 'boolean' },
-        'idle-exit': { type: 'string' },
-        'no-exit-with-parent': { type: 'boolean' },
-        token: { type: 'string' },
-        'allow-origin': { type: 'string', multiple: true },
-        'allow-host': { type: 'string', multiple: true },
-        'no-null-origin': { type: 'boolean' },
-        'rate-limit': { type: 'string' },
-        'rate-burst': { type: 'string' },
-        'max-ws-clients': { type: 'string' },
-        quiet: { type: 'boolean', short: 'q' },
-        help: { type: 'boolean', short: 'h' },
-        version: { type: 'boolean', short: 'v' },
-      },
-    });
+    parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options: PARSE_OPTIONS });
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
-  const { values, positionals } = parsed;
+  const { positionals } = parsed;
+  const values = parsed.values as Record<string, string | boolean | string[] | undefined>;
+  const text = (name: string) => values[name] as string | undefined;
+  const on = (name: string) => values[name] === true;
+  const list = (name: string) => values[name] as string[] | undefined;
   if (positionals.length > 1) throw new UsageError(`unexpected arguments: ${positionals.slice(1).join(' ')}`);
-  if (positionals.length === 1 && values.port !== undefined) throw new UsageError('give the port either as an argument or with --port, not both');
-  const portText = values.port ?? positionals[0];
+  if (positionals.length === 1 && text('port') !== undefined) throw new UsageError('give the port either as an argument or with --port, not both');
+  const portFlag = text('port') === undefined ? 'port' : '--port';
+  const portText = text('port') ?? positionals[0];
+  const rate = text('rate-limit');
+  const burst = text('rate-burst');
+  const maxWsClients = text('max-ws-clients');
+  const tlsCert = text('tls-cert');
+  const tlsKey = text('tls-key');
+  if ((tlsCert === undefined) !== (tlsKey === undefined)) throw new UsageError('--tls-cert and --tls-key go together: give both PEM files');
   return {
-    help: values.help ?? false,
-    version: values.version ?? false,
-    quiet: values.quiet ?? false,
-    host: values.host ?? DEFAULT_HOST,
-    port: portText === undefined ? DEFAULT_PORT : parsePort(portText),
-    intervalMs: values.interval === undefined ? 2000 : parseDuration('--interval', values.interval),
-    lingerMs: values.linger === undefined ? 5000 : parseDuration('--linger', values.linger),
-    processLimit: values['process-limit'] === undefined ? 25 : parseCount('--process-limit', values['process-limit']),
-    exposeCommandLine: values['expose-command-line'] ?? false,
-    includeNetworkFs: values['include-network-fs'] ?? false,
-    idleExitSeconds: values['idle-exit'] === undefined ? undefined : parsePositive('--idle-exit', values['idle-exit']),
-    exitWithParent: !(values['no-exit-with-parent'] ?? false),
+    help: on('help'),
+    version: on('version'),
+    quiet: on('quiet'),
+    host: text('host') ?? S.host,
+    port: portText === undefined ? S.port : parsePort(portText, portFlag),
+    intervalMs: text('interval') === undefined ? S.intervalMs : durationFlag('--interval', text('interval')!, S.minIntervalMs, S.maxIntervalMs),
+    lingerMs: text('linger') === undefined ? S.lingerMs : durationFlag('--linger', text('linger')!, 0, S.maxIntervalMs),
+    historyMs: text('history') === undefined ? S.historyMs : durationFlag('--history', text('history')!, 0, S.maxHistoryMs),
+    processLimit: text('process-limit') === undefined ? S.processLimit : wholeFlag('--process-limit', text('process-limit')!, 1, 10_000),
+    exposeCommandLine: on('expose-command-line'),
+    includeNetworkFs: on('include-network-fs'),
+    idleExitSeconds: text('idle-exit') === undefined ? undefined : positiveFlag('--idle-exit', text('idle-exit')!, 31 * 24 * 3600),
+    exitWithParent: !on('no-exit-with-parent'),
     security: {
-      ...(values.token !== undefined ? { token: values.token } : {}),
-      ...(values['allow-origin'] ? { allowOrigins: values['allow-origin'] } : {}),
-      ...(values['allow-host'] ? { allowHosts: values['allow-host'] } : {}),
-      ...(values['no-null-origin'] ? { allowNullOrigin: false } : {}),
-      ...(values['max-ws-clients'] !== undefined ? { maxWsClients: parseCount('--max-ws-clients', values['max-ws-clients']) } : {}),
-      ...(values['rate-limit'] !== undefined || values['rate-burst'] !== undefined
+      ...(text('token') !== undefined ? { token: text('token') } : {}),
+      ...(list('allow-origin') ? { allowOrigins: list('allow-origin') } : {}),
+      ...(list('allow-host') ? { allowHosts: list('allow-host') } : {}),
+      ...(on('allow-null-origin') ? { allowNullOrigin: true } : {}),
+      ...(rate !== undefined || burst !== undefined
         ? {
             rateLimit: {
-              ...(values['rate-limit'] !== undefined ? { requestsPerSecond: parsePositive('--rate-limit', values['rate-limit']) } : {}),
-              ...(values['rate-burst'] !== undefined ? { burst: parseCount('--rate-burst', values['rate-burst']) } : {}),
+              ...(rate !== undefined ? { requestsPerSecond: positiveFlag('--rate-limit', rate, 1_000_000) } : {}),
+              ...(burst !== undefined ? { burst: wholeFlag('--rate-burst', burst, 1, 1_000_000) } : {}),
             },
           }
         : {}),
     },
+    webSocket: maxWsClients === undefined ? {} : { maxClients: wholeFlag('--max-ws-clients', maxWsClients, 1, 100_000) },
+    tlsFiles: tlsCert !== undefined && tlsKey !== undefined ? { cert: tlsCert, key: tlsKey } : undefined,
   };
 }
 
-export function parsePort(text: string): number {
-  if (!/^\d{1,5}$/.test(text) || Number(text) > 65535) {
-    throw new UsageError(`invalid port "${text}": expected a number from 0 to 65535`);
-  }
-  return Number(text);
+/** Reads the --tls-cert / --tls-key files; an error names the flag and the file. */
+export function readTlsFiles(files: { cert: string; key: string }, read: (file: string) => Buffer = readFileSync): TlsOptions {
+  const load = (flag: string, file: string) => {
+    try {
+      return read(file);
+    } catch (error) {
+      throw new UsageError(`${flag}: cannot read ${JSON.stringify(file)}: ${(error as Error).message}`);
+    }
+  };
+  return { cert: load('--tls-cert', files.cert), key: load('--tls-key', files.key) };
 }
 
-/** "2000", "2000ms", "2s", "1.5s", "1m" -> milliseconds. */
+/** `flag` is how the user gave it: `port` (the positional argument) or `--port`. */
+export function parsePort(text: string, flag = 'port'): number {
+  return wholeFlag(flag, text, 0, 65535);
+}
+
+/** "2000", "2000ms", "2s", "1.5s", "1m", "1h" -> milliseconds. */
 export function parseDuration(flag: string, text: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text.trim());
-  if (!m) throw new UsageError(`invalid ${flag} "${text}": expected e.g. 2000, 2000ms, 2s or 1m`);
-  const factor = m[2] === 's' ? 1000 : m[2] === 'm' ? 60_000 : 1;
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
+  if (!m) throw new UsageError(`${flag} must be a duration like 2000, 2000ms, 2s or 1m, got ${JSON.stringify(text)}`);
+  const factor = m[2] === 'h' ? 3_600_000 : m[2] === 's' ? 1000 : m[2] === 'm' ? 60_000 : 1;
   return Math.round(Number(m[1]) * factor);
 }
 
-function parseCount(flag: string, text: string): number {
-  if (!/^\d+$/.test(text)) throw new UsageError(`invalid ${flag} "${text}": expected a whole number`);
-  return Number(text);
+/** Runs a library validator under the flag's name, as a UsageError. */
+function asUsage<T>(check: () => T): T {
+  try {
+    return check();
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
 }
 
-function parsePositive(flag: string, text: string): number {
-  const value = Number(text);
-  if (!/^\d+(\.\d+)?$/.test(text) || value <= 0) throw new UsageError(`invalid ${flag} "${text}": expected a number above 0`);
-  return value;
+function durationFlag(flag: string, text: string, min: number, max: number): number {
+  const ms = parseDuration(flag, text);
+  if (ms < min || ms > max) {
+    throw new UsageError(`${flag} must be a duration from ${formatDuration(min)} to ${formatDuration(max)}, got ${JSON.stringify(text)}`);
+  }
+  return asUsage(() => checkMs(flag, ms, min, max));
+}
+
+function wholeFlag(flag: string, text: string, min: number, max: number): number {
+  const value = /^\d+$/.test(text) ? Number(text) : text;
+  return asUsage(() => checkWhole(flag, value, min, max));
+}
+
+function positiveFlag(flag: string, text: string, max: number): number {
+  const value = /^\d+(\.\d+)?$/.test(text) ? Number(text) : text;
+  return asUsage(() => checkPositive(flag, value, max));
 }

@@ -1,14 +1,17 @@
 #!/usr/bin/env node
 import { oneLine } from './format/one-line.js';
-import { parseCli, UsageError, USAGE } from './cli-args.js';
+import { parseCli, readTlsFiles, UsageError, usage } from './cli-args.js';
 import { watchParent } from './lifecycle/parent-watch.js';
-import { createLogger } from './log.js';
+import { createLogger, type Logger } from './log.js';
+import type { Monitor } from './monitor.js';
+import { filter, firstValueFrom, of, timeout } from 'rxjs';
 import { startServer } from './server.js';
+import { describeGpus, describeParentExit, processName } from './startup-lines.js';
 import { VERSION } from './version.js';
 
 async function main(argv: string[]): Promise<void> {
   const config = parseCli(argv);
-  if (config.help) return void process.stdout.write(USAGE + '\n');
+  if (config.help) return void process.stdout.write(usage() + '\n');
   if (config.version) return void process.stdout.write(VERSION + '\n');
   const logger = createLogger({ quiet: config.quiet });
   // A bug in one handler, socket or collector is logged (once per minute) and the service goes on.
@@ -34,12 +37,15 @@ async function main(argv: string[]): Promise<void> {
     port: config.port,
     logger,
     security: config.security,
+    webSocket: config.webSocket,
+    ...(config.tlsFiles ? { tls: readTlsFiles(config.tlsFiles) } : {}),
     ...(config.idleExitSeconds !== undefined
       ? { idleExitMs: config.idleExitSeconds * 1000, onIdle: () => shutdown(`no client for ${config.idleExitSeconds} s (--idle-exit)`) }
       : {}),
     monitor: {
       intervalMs: config.intervalMs,
       lingerMs: config.lingerMs,
+      historyMs: config.historyMs,
       processes: { limit: config.processLimit, exposeCommandLine: config.exposeCommandLine },
       includeNetworkFilesystems: config.includeNetworkFs,
       logger,
@@ -48,6 +54,17 @@ async function main(argv: string[]): Promise<void> {
   close = running.close;
   if (config.exitWithParent) watchParent(() => shutdown('the parent process died'));
   logger.info(`widgets-service ${VERSION} listening on ${running.url} (REST /api/stats, WebSocket /ws/stats)`);
+  logger.info(`dashboard: ${running.url}/`);
+  if (config.exitWithParent) logger.info(describeParentExit(process.ppid, processName(process.ppid)));
+  if (!config.quiet) void reportGpus(running.monitor, logger);
+}
+
+/** One line saying which GPUs were found, once the first good GPU reading is in (it never delays serving). */
+async function reportGpus(monitor: Monitor, logger: Logger): Promise<void> {
+  const firstGood = monitor.gpu$.pipe(filter(() => monitor.health().gpu.state === 'ok'), timeout({ first: 5000, with: () => of([]) }));
+  const gpus = await firstValueFrom(firstGood, { defaultValue: [] });
+  const { source, reason } = monitor.health().gpu;
+  logger.info(describeGpus(gpus, source, reason));
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

@@ -2,8 +2,11 @@
 export { createMonitor } from './monitor.js';
 export type { Monitor, MonitorOptions, StatsSelection } from './monitor.js';
 export type { ProcessOptions, ResolvedMonitorOptions } from './monitor-options.js';
+export type { HistoryQuery } from './history/history.js';
 export { createServer, startServer, DEFAULT_HOST, DEFAULT_PORT } from './server.js';
-export type { RunningServer, ServerOptions } from './server.js';
+export type { RunningServer, ServerOptions, TlsOptions } from './server.js';
+export { SERVICE_DEFAULTS, HTTP_DEFAULTS, WS_DEFAULTS } from './defaults.js';
+export { OptionError } from './option-check.js';
 export { createProcessMatcher, DEFAULT_AI_PATTERNS } from './collectors/process-matcher.js';
 export type { ProcessMatcher } from './collectors/process-matcher.js';
 export type { GpuOptions } from './collectors/gpu/index.js';

@@ -5,6 +5,8 @@ import type { GpuOptions } from './collectors/gpu/index.js';
 import { createProcessMatcher, type ProcessMatcher } from './collectors/process-matcher.js';
 import type { Logger } from './log.js';
 import type { Topic } from './types.js';
+import { SERVICE_DEFAULTS } from './defaults.js';
+import { checkMs, checkWhole, OptionError } from './option-check.js';
 import { TOPICS } from './types.js';
 
 export interface ProcessOptions {
@@ -31,6 +33,8 @@ export interface MonitorOptions {
   firstSampleTimeoutMs?: number;
   /** Gap between the baseline and the first CPU/process reading, ms (default 250). */
   primeMs?: number;
+  /** How far back `history()` reaches, ms (default 600000 = 10 min; 0 keeps none). At most 3600 readings per topic. */
+  historyMs?: number;
   processes?: ProcessOptions;
   gpu?: GpuOptions;
   /** Disk: include network and FUSE filesystems (each probed apart with a timeout). */
@@ -51,6 +55,7 @@ export interface ResolvedMonitorOptions {
   timeoutMs: number;
   firstSampleTimeoutMs: number;
   primeMs: number;
+  historyMs: number;
   processes: { limit: number; matcher: ProcessMatcher; exposeCommandLine: boolean };
   gpu: GpuOptions;
   includeNetworkFilesystems: boolean;
@@ -62,26 +67,26 @@ export interface ResolvedMonitorOptions {
   logger?: Logger;
 }
 
-export const MIN_INTERVAL_MS = 100;
-export const MAX_INTERVAL_MS = 3_600_000;
+export const MIN_INTERVAL_MS = SERVICE_DEFAULTS.minIntervalMs;
+export const MAX_INTERVAL_MS = SERVICE_DEFAULTS.maxIntervalMs;
+export const MAX_HISTORY_MS = SERVICE_DEFAULTS.maxHistoryMs;
 
 export function resolveMonitorOptions(options: MonitorOptions = {}): ResolvedMonitorOptions {
-  if (options === null || typeof options !== 'object') throw new TypeError('monitor options must be an object');
-  const intervalMs = checkMs('intervalMs', options.intervalMs ?? 2000, MIN_INTERVAL_MS, MAX_INTERVAL_MS);
+  if (options === null || typeof options !== 'object') throw new OptionError('monitor options must be an object');
+  const intervalMs = checkMs('intervalMs', options.intervalMs ?? SERVICE_DEFAULTS.intervalMs, MIN_INTERVAL_MS, MAX_INTERVAL_MS);
   const intervals = {} as Record<Topic, number>;
   for (const [topic, value] of Object.entries(options.intervals ?? {})) {
-    if (!TOPICS.includes(topic as Topic)) throw new RangeError(`intervals.${topic}: unknown topic (known: ${TOPICS.join(', ')})`);
+    if (!TOPICS.includes(topic as Topic)) throw new OptionError(`intervals.${topic}: unknown topic (known: ${TOPICS.join(', ')})`);
     if (value !== undefined) intervals[topic as Topic] = checkMs(`intervals.${topic}`, value, MIN_INTERVAL_MS, MAX_INTERVAL_MS);
   }
   for (const t of TOPICS) intervals[t] ??= intervalMs;
-  const lingerMs = checkMs('lingerMs', options.lingerMs ?? 5000, 0, MAX_INTERVAL_MS);
+  const lingerMs = checkMs('lingerMs', options.lingerMs ?? SERVICE_DEFAULTS.lingerMs, 0, MAX_INTERVAL_MS);
   const timeoutMs = checkMs('timeoutMs', options.timeoutMs ?? Math.min(intervalMs, 5000), 10, 600_000);
   const firstSampleTimeoutMs = checkMs('firstSampleTimeoutMs', options.firstSampleTimeoutMs ?? 2500, 10, 600_000);
   const primeMs = checkMs('primeMs', options.primeMs ?? 250, 10, 10_000);
   const p = options.processes ?? {};
-  const limit = p.limit ?? 25;
-  if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new RangeError(`processes.limit must be an integer from 1 to 10000, got ${String(limit)}`);
-  if (p.match !== undefined && !Array.isArray(p.match)) throw new TypeError('processes.match must be an array of patterns');
+  const limit = checkWhole('processes.limit', p.limit ?? SERVICE_DEFAULTS.processLimit, 1, 10_000);
+  if (p.match !== undefined && !Array.isArray(p.match)) throw new OptionError('processes.match must be an array of patterns');
   const matcher = createProcessMatcher({ extra: p.match ?? [], replaceDefaults: p.replaceDefaults ?? false });
   return {
     intervalMs,
@@ -90,6 +95,7 @@ export function resolveMonitorOptions(options: MonitorOptions = {}): ResolvedMon
     timeoutMs,
     firstSampleTimeoutMs,
     primeMs,
+    historyMs: checkMs('historyMs', options.historyMs ?? SERVICE_DEFAULTS.historyMs, 0, MAX_HISTORY_MS),
     processes: { limit, matcher, exposeCommandLine: p.exposeCommandLine ?? false },
     gpu: checkGpuOptions(options.gpu ?? {}),
     includeNetworkFilesystems: options.includeNetworkFilesystems ?? false,
@@ -111,25 +117,18 @@ export function collectorOptions(resolved: ResolvedMonitorOptions): CollectorOpt
   };
 }
 
-function checkMs(name: string, value: unknown, min: number, max: number): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
-    throw new RangeError(`${name} must be a number of milliseconds from ${min} to ${max}, got ${String(value)}`);
-  }
-  return Math.round(value);
-}
-
 const GPU_VENDORS = ['auto', 'nvidia', 'amd', 'fallback', 'off'];
 
 function checkGpuOptions(gpu: GpuOptions): GpuOptions {
-  if (gpu === null || typeof gpu !== 'object') throw new TypeError('gpu options must be an object');
+  if (gpu === null || typeof gpu !== 'object') throw new OptionError('gpu options must be an object');
   for (const key of ['nvidiaSmiPath', 'rocmSmiPath', 'amdSmiPath'] as const) {
     const path = gpu[key];
     if (path === undefined) continue;
     // Tools run by absolute path only: never looked up relative to whatever the cwd is.
-    if (typeof path !== 'string' || !isAbsolute(path)) throw new TypeError(`gpu.${key} must be an absolute path, got ${JSON.stringify(path)}`);
+    if (typeof path !== 'string' || !isAbsolute(path)) throw new OptionError(`gpu.${key} must be an absolute path, got ${JSON.stringify(path)}`);
   }
   if (gpu.vendor !== undefined && !GPU_VENDORS.includes(gpu.vendor)) {
-    throw new RangeError(`gpu.vendor must be one of ${GPU_VENDORS.join(', ')}, got ${JSON.stringify(gpu.vendor)}`);
+    throw new OptionError(`gpu.vendor must be one of ${GPU_VENDORS.join(', ')}, got ${JSON.stringify(gpu.vendor)}`);
   }
   if (gpu.processIntervalMs !== undefined && gpu.processIntervalMs !== 0) checkMs('gpu.processIntervalMs', gpu.processIntervalMs, 500, MAX_INTERVAL_MS);
   if (gpu.fallbackIntervalMs !== undefined) checkMs('gpu.fallbackIntervalMs', gpu.fallbackIntervalMs, 1000, MAX_INTERVAL_MS);

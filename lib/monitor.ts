@@ -23,6 +23,7 @@ import { errorSample } from './collectors/sample.js';
 import { oneLine } from './format/one-line.js';
 import { defaultCollectors, type CollectorSet, type CollectorSpec } from './collectors/registry.js';
 import { selectProcesses } from './collectors/process-matcher.js';
+import { createHistory, type HistoryQuery, type HistoryResponse } from './history/history.js';
 import { readUptime } from './procfs/read-uptime.js';
 import { silentLogger } from './log.js';
 import { collectorOptions, resolveMonitorOptions, type MonitorOptions, type ResolvedMonitorOptions } from './monitor-options.js';
@@ -63,6 +64,8 @@ export interface Monitor {
   snapshot(): Promise<SystemStats>;
   snapshot<K extends Topic>(topic: K): Promise<TopicPayloads[K]>;
   health(): Record<Topic, CollectorHealth>;
+  /** Recent readings kept while collection ran (see `historyMs`), one row per tick; never wakes a collector. */
+  history(query?: HistoryQuery): HistoryResponse;
   /**
    * The same streams for one-shot readers (REST, scrapes, `snapshot()`): each read keeps the
    * stream running one interval longer, so a series of reads is answered from the replay instead
@@ -94,6 +97,13 @@ export function createMonitor(options: MonitorOptions = {}): Monitor {
   const healthSubjects = Object.fromEntries(
     TOPICS.map((t) => [t, new BehaviorSubject<CollectorHealth>({ state: 'idle', activations: 0 })]),
   ) as Record<Topic, BehaviorSubject<CollectorHealth>>;
+  const history = createHistory(resolved.historyMs, resolved.intervals);
+  const record = (topic: Topic, sample: Sample<unknown>) => {
+    if (!sample.ok) return; // placeholders and kept-over values are not readings
+    const value = topic === 'processes' ? selectProcesses(sample.value as ProcessStats[], resolved.processes) : sample.value;
+    // The scheduler's clock (Date.now() in production) so that specs can run history in virtual time.
+    history.record(topic, scheduler.now(), value as never);
+  };
   const setHealth = (topic: Topic, patch: Partial<CollectorHealth>) => {
     const subject = healthSubjects[topic];
     subject.next({ ...subject.value, ...patch });
@@ -144,6 +154,7 @@ export function createMonitor(options: MonitorOptions = {}): Monitor {
           setHealth(topic, { state: 'error', reason: sample.error, source: sample.source ?? healthSubjects[topic].value.source });
         }
       }),
+      tap((sample) => record(topic, sample)),
       finalize(() => setHealth(topic, { state: 'idle', reason: undefined })),
       takeUntil(closed$),
       // After close() the last unsubscribe must not arm a linger timer (it would hold the process).
@@ -223,6 +234,7 @@ export function createMonitor(options: MonitorOptions = {}): Monitor {
     select,
     topic: (t) => values[t],
     snapshot,
+    history: (query) => history.query(query),
     health: () => Object.fromEntries(TOPICS.map((t) => [t, healthSubjects[t].value])) as Record<Topic, CollectorHealth>,
     close: () => {
       if (closed) return;

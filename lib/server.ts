@@ -1,5 +1,9 @@
-import { STATUS_CODES, createServer as createHttpServer, type Server } from 'node:http';
+import { STATUS_CODES, createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { oneLine } from './format/one-line.js';
+import { SERVICE_DEFAULTS } from './defaults.js';
+import { checkPositive, checkWhole } from './option-check.js';
 import { createApp, type Middleware } from './http/app.js';
 import { clientErrorStatus, type ParserError } from './http/client-error.js';
 import { rawErrorResponse } from './http/json.js';
@@ -9,7 +13,7 @@ import { createLogger, type Logger } from './log.js';
 import { createMonitor, type Monitor, type MonitorOptions } from './monitor.js';
 import { VERSION } from './version.js';
 import { watchIdle, type IdleWatch } from './lifecycle/idle-watch.js';
-import { checkBinding } from './security/binding.js';
+import { checkBinding, isLoopbackHost } from './security/binding.js';
 import { checkRequest, createPolicies } from './security/guard.js';
 import { resolveSecurityOptions, type SecurityInput } from './security/options.js';
 import { httpServerOptions } from './security/server-options.js';
@@ -28,9 +32,18 @@ export interface ServerOptions {
   /** Call `onIdle` once no client has connected or read for this long (ms). */
   idleExitMs?: number;
   onIdle?: () => void;
-  /** WebSocket limits and timings (heartbeat, backpressure, client cap). */
+  /** WebSocket limits and timings (client cap, message size and rate, heartbeat, backpressure). */
   webSocket?: StatsSocketOptions;
+  /** Serve HTTPS and WSS on the same port with this certificate chain and private key (PEM). */
+  tls?: TlsOptions;
 }
+
+export interface TlsOptions {
+  cert: string | Buffer;
+  key: string | Buffer;
+}
+
+export type Server = HttpServer | HttpsServer;
 
 export interface RunningServer {
   url: string;
@@ -42,8 +55,8 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export const DEFAULT_PORT = 8765;
-export const DEFAULT_HOST = '127.0.0.1';
+export const DEFAULT_PORT = SERVICE_DEFAULTS.port;
+export const DEFAULT_HOST = SERVICE_DEFAULTS.host;
 
 /** Serves an existing monitor over REST (and WebSocket). */
 export async function createServer(monitor: Monitor, options: ServerOptions = {}): Promise<RunningServer> {
@@ -51,24 +64,25 @@ export async function createServer(monitor: Monitor, options: ServerOptions = {}
   const port = checkPort(options.port ?? DEFAULT_PORT);
   const logger = options.logger ?? createLogger({ quiet: true });
   const startedAt = Date.now();
-  if (options.idleExitMs !== undefined && !(options.idleExitMs > 0)) {
-    throw new RangeError(`idleExitMs must be above 0, got ${options.idleExitMs}`);
-  }
+  if (options.idleExitMs !== undefined) checkPositive('idleExitMs', options.idleExitMs);
 
   const security = resolveSecurityOptions(options.security ?? {}, options.env ?? process.env);
   const refusal = checkBinding(host, security.token);
   if (refusal) throw new Error(refusal);
   const policies = createPolicies(security, { listenHost: host });
+  const tls = options.tls;
+  if (tls !== undefined && (!tls || !tls.cert || !tls.key)) throw new RangeError('tls needs both cert and key (PEM)');
+  if (!tls && security.token !== undefined && !isLoopbackHost(host)) {
+    logger.warnOnce('tls:clear', `listening on ${host || 'all interfaces'} without TLS: the token and the telemetry cross the network in clear text; use --tls-cert/--tls-key or a TLS reverse proxy`);
+  }
 
-  const server = createHttpServer(httpServerOptions(security));
+  const server = createTransport(httpServerOptions(security), tls, logger);
   server.setTimeout(security.idleTimeoutMs);
   const sockets = attachStatsSocket({
     server,
     monitor,
     logger,
     authorize: (req) => checkRequest(req, policies),
-    maxClients: security.maxWsClients,
-    maxPayloadBytes: security.wsMaxPayloadBytes,
     ...options.webSocket,
   });
   const routes = createRoutes({
@@ -107,7 +121,7 @@ export async function createServer(monitor: Monitor, options: ServerOptions = {}
   const address = server.address() as AddressInfo;
   const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {
-    url: `http://${urlHost}:${address.port}`,
+    url: `${tls ? 'https' : 'http'}://${urlHost}:${address.port}`,
     host: address.address,
     port: address.port,
     server,
@@ -134,10 +148,29 @@ export async function startServer(options: ServerOptions & { monitor?: MonitorOp
 }
 
 export function checkPort(port: unknown): number {
-  if (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new RangeError(`invalid port ${String(port)}: expected an integer from 0 to 65535`);
+  return checkWhole('port', port, 0, 65535);
+}
+
+/**
+ * Plain HTTP, or HTTPS with the same limits. On the TLS port a plain-HTTP request fails the
+ * handshake and its connection is closed (Node gives no way to answer it in clear text).
+ */
+function createTransport(serverOptions: ReturnType<typeof httpServerOptions>, tls: TlsOptions | undefined, logger: Logger): Server {
+  if (!tls) return createHttpServer(serverOptions);
+  let server: HttpsServer;
+  try {
+    server = createHttpsServer({ ...serverOptions, cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2' });
+  } catch (error) {
+    throw new Error(`cannot use the TLS certificate and key: ${oneLine(error)}`);
   }
-  return port;
+  server.on('tlsClientError', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'ERR_SSL_HTTP_REQUEST') {
+      logger.warnOnce('tls:plain', 'refused a plain HTTP request on the TLS port; clients must use https:// and wss://');
+    } else {
+      logger.warnOnce(`tls:${error.code ?? 'error'}`, `TLS handshake failed: ${oneLine(error)}`);
+    }
+  });
+  return server;
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {

@@ -203,6 +203,8 @@ export interface WsSubscribeMessage {
   subscribe?: Topic[] | 'all' | '*';
   /** Milliseconds between messages (clamped to 500–60000), or null for the collectors' pace. */
   interval?: number | null;
+  /** Send the recent history first: true for everything kept, or an ISO time for only what came after it. */
+  history?: boolean | string;
 }
 
 /** /ws/stats, service to client: the answer to a subscribe message, before the new stream. */
@@ -228,4 +230,9 @@ export interface HistoryResponse {
   /** The grid the samples are on, ms: the longest interval of the topics asked for. */
   intervalMs: number;
   samples: HistorySample[];
+}
+
+/** /ws/stats, service to client: the recent history asked for (`?history=` or a message), before the stream. */
+export interface WsHistoryMessage {
+  history: HistoryResponse;
 }

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Subscription, filter, firstValueFrom, take, toArray } from 'rxjs';
-import { createMonitor, createServer, startServer, TOPICS } from '../lib/index.js';
+import { createMonitor, createServer, OptionError, startServer, TOPICS } from '../lib/index.js';
 
 test('two subscribers to stats$ share one collection: each collector starts once', async () => {
   const monitor = createMonitor({ intervalMs: 200, lingerMs: 100, gpu: { vendor: 'off' } });
@@ -51,7 +51,7 @@ test('every option is validated with a clear error', async () => {
     [{ intervalMs: -5 }, /intervalMs must be a number of milliseconds/],
     [{ intervalMs: 'fast' }, /intervalMs/],
     [{ intervals: { cpu: 10 } }, /intervals.cpu must be/],
-    [{ processes: { limit: 2.5 } }, /processes.limit must be an integer/],
+    [{ processes: { limit: 2.5 } }, /processes.limit must be a whole number/],
     [{ processes: { match: ['(unclosed'] } }, /not a valid regular expression/],
     [{ processes: { match: 'python' } }, /processes.match must be an array/],
     [{ gpu: { nvidiaSmiPath: 'nvidia-smi' } }, /gpu.nvidiaSmiPath must be an absolute path/],
@@ -60,10 +60,12 @@ test('every option is validated with a clear error', async () => {
     [{ lingerMs: Infinity }, /lingerMs/],
   ];
   for (const [options, message] of bad) assert.throws(() => createMonitor(options as never), message, JSON.stringify(options));
+  // One error class for every bad option, whichever check caught it.
+  for (const [options] of bad) assert.throws(() => createMonitor(options as never), (e: unknown) => e instanceof OptionError, JSON.stringify(options));
   const monitor = createMonitor({ lingerMs: 0 });
   const serverErrors: [unknown, RegExp][] = [
-    [{ port: 70000 }, /invalid port 70000/],
-    [{ port: 1.5 }, /invalid port/],
+    [{ port: 70000 }, /port must be a whole number from 0 to 65535, got 70000/],
+    [{ port: 1.5 }, /port must be a whole number/],
     [{ host: '0.0.0.0', env: {} }, /refusing to listen on 0\.0\.0\.0 without a token/],
     [{ security: { token: 'short' } }, /16/],
     [{ security: { allowOrigins: ['*'] } }, /\*/],

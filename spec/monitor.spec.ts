@@ -191,7 +191,7 @@ test('snapshot() answers one topic or the whole object', async () => {
 test('options are validated with a clear error', () => {
   assert.throws(() => createMonitor({ intervalMs: 0 }), /intervalMs must be a number of milliseconds from 100/);
   assert.throws(() => createMonitor({ intervals: { bogus: 1000 } as never }), /intervals.bogus: unknown topic/);
-  assert.throws(() => createMonitor({ processes: { limit: 0 } }), /processes.limit must be an integer/);
+  assert.throws(() => createMonitor({ processes: { limit: 0 } }), /processes.limit must be a whole number/);
   assert.throws(() => createMonitor({ lingerMs: -1 }), /lingerMs/);
 });
 

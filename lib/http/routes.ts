@@ -5,6 +5,8 @@ import type { HealthResponse, Topic } from '../types.js';
 import { TOPICS } from '../types.js';
 import { sendError, sendJson } from './json.js';
 import { selectProcesses } from '../collectors/process-matcher.js';
+import { DASHBOARD_HTML, DASHBOARD_HEADERS } from '../dashboard/page.js';
+import { parseHistoryQuery } from '../history/query.js';
 import { metricsRoute } from './metrics-route.js';
 import { openApiRoute } from './openapi-route.js';
 
@@ -61,6 +63,18 @@ export function createRoutes(ctx: RouteContext): Map<string, Handler> {
       map((all) => (scope === 'all' ? all.slice(0, limit) : selectProcesses(all, { matcher, limit }))),
     );
     sendJson(res, 200, await read(source));
+  });
+
+  routes.set('/', (_req, res) => {
+    res.writeHead(200, DASHBOARD_HEADERS);
+    res.end(DASHBOARD_HTML);
+  });
+
+  // Reads what was kept; never wakes a collector.
+  routes.set('/api/history', (_req, res, query) => {
+    const parsed = parseHistoryQuery(query);
+    if (!parsed.ok) return sendError(res, 400, parsed.error);
+    sendJson(res, 200, ctx.monitor.history(parsed.value));
   });
 
   routes.set('/metrics', metricsRoute(ctx, read));

@@ -24,6 +24,7 @@ const GUARDED = {
 
 /** REST reads of the stream: 503 when no reading came within the deadline. */
 const READ = { ...GUARDED, '503': error('Unavailable') };
+const withoutToken = ({ '401': _unauthorized, ...rest }: typeof GUARDED) => rest;
 
 const topicsList = (where: string) => ({
   name: 'topics',
@@ -47,9 +48,9 @@ const PATHS: Record<string, Json> = {
   '/': {
     get: {
       operationId: 'getDashboard',
-      summary: 'The dashboard page (HTML), served by the service itself',
+      summary: 'The dashboard page (HTML), served by the service itself; no token needed (it holds no telemetry)',
       tags: ['service'],
-      responses: { '200': { description: 'The dashboard', content: { 'text/html': { schema: { type: 'string' } } } }, ...GUARDED },
+      responses: { '200': { description: 'The dashboard', content: { 'text/html': { schema: { type: 'string' } } } }, ...withoutToken(GUARDED) },
     },
   },
   '/api/health': {
@@ -130,7 +131,8 @@ const PATHS: Record<string, Json> = {
         'uptime and timestamp. A subscribe message is answered by one `WsSubscribedMessage`, then the new stream.',
         'A malformed message (invalid JSON, unknown fields or topics, a bad interval, binary, over 4 KiB) gets one',
         '`WsErrorMessage` and the connection stays usable; more than 5 within 60 s, or a bad query string, close',
-        'it with 1008. Close codes: 1001 service shutting down, 1007 invalid UTF-8, 1009 message over 64 KiB.',
+        'it with 1008, as does sending more than 20 messages per second (bursts of 40), each after one last',
+        '`WsErrorMessage`. Close codes: 1001 service shutting down, 1007 invalid UTF-8, 1009 message over 64 KiB.',
         'The service pings every 30 s; a client that misses a pong is terminated.',
       ].join(' '),
       tags: ['stats'],
@@ -138,6 +140,7 @@ const PATHS: Record<string, Json> = {
         topicsList('default: every topic'),
         { name: 'interval', in: 'query', required: false, description: 'Milliseconds between messages, clamped to 500–60000 and never faster than the service samples', schema: { type: 'number' } },
         { name: 'token', in: 'query', required: false, description: 'The token, for browsers (which cannot set headers on WebSockets); only here, never on REST', schema: { type: 'string' } },
+        { name: 'history', in: 'query', required: false, description: '`1`: first one `WsHistoryMessage` with everything kept (as GET /api/history), then the stream; an ISO-8601 time: only what came after it', schema: { type: 'string' } },
       ],
       responses: {
         '101': { description: 'Switching Protocols: the WebSocket stream begins' },
@@ -150,7 +153,7 @@ const PATHS: Record<string, Json> = {
       'x-websocket': {
         clientMessages: ref('WsSubscribeMessage'),
         // anyOf: a full stats object is also a valid selection (of every topic).
-        serverMessages: { anyOf: [ref('SystemStats'), ref('StatsSelection'), ref('WsSubscribedMessage'), ref('WsErrorMessage')] },
+        serverMessages: { anyOf: [ref('SystemStats'), ref('StatsSelection'), ref('WsSubscribedMessage'), ref('WsErrorMessage'), ref('WsHistoryMessage')] },
       },
     },
   },
@@ -183,7 +186,7 @@ export function openApiDocument(version: string, paths: Iterable<string>): Json 
       responses: {
         BadRequest: errorResponse('Bad request: invalid query parameter, Host not allowed, or malformed request'),
         Unauthorized: errorResponse('The service has a token and the request did not carry it'),
-        Forbidden: errorResponse('The Origin is not allowed'),
+        Forbidden: errorResponse('The Origin (null unless --allow-null-origin) or Host is not allowed, or a cross-site browser request without CORS'),
         UriTooLong: errorResponse('Request target over 8 KiB'),
         TooManyRequests: errorResponse('Rate limit reached (see Retry-After)'),
         HeadersTooLarge: errorResponse('Headers over 16 KiB'),

@@ -955,6 +955,19 @@ export const PAYLOAD_SCHEMAS: Record<string, object> = {
     "additionalProperties": false,
     "description": "/ws/stats, service to client: the last message was refused; the connection stays usable."
   },
+  "WsHistoryMessage": {
+    "type": "object",
+    "properties": {
+      "history": {
+        "$ref": "#/components/schemas/HistoryResponse"
+      }
+    },
+    "required": [
+      "history"
+    ],
+    "additionalProperties": false,
+    "description": "/ws/stats, service to client: the recent history asked for (`?history=` or a message), before the stream."
+  },
   "WsSubscribeMessage": {
     "type": "object",
     "properties": {
@@ -983,6 +996,13 @@ export const PAYLOAD_SCHEMAS: Record<string, object> = {
           "null"
         ],
         "description": "Milliseconds between messages (clamped to 500–60000), or null for the collectors' pace."
+      },
+      "history": {
+        "type": [
+          "boolean",
+          "string"
+        ],
+        "description": "Send the recent history first: true for everything kept, or an ISO time for only what came after it."
       }
     },
     "additionalProperties": false,

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { isLoopbackHost } from './binding.js';
 import { createHostPolicy, parseHostHeader, type HostPolicy } from './host.js';
 import type { SecurityOptions } from './options.js';
 import { createOriginPolicy, type OriginPolicy } from './origin.js';
@@ -8,11 +9,15 @@ import { createTokenCheck, presentedToken, type TokenCheck } from './token.js';
 /**
  * The one gate every request passes, REST and WebSocket upgrade alike, and the CORS headers that
  * go with it. Checks run cheapest first and the first failure answers:
- * 414 target too long, 429 rate limit, 400 malformed target or Host, 403 Host (DNS rebinding),
- * 403 Origin (cross-site), 401 token. The rate limit comes before the token so that guessing
- * tokens is throttled too.
+ * 414 target too long, 400 malformed target or Host, 403 Host (DNS rebinding), 403 Origin
+ * (cross-site), 403 cross-site request without CORS (Fetch Metadata), then 429 rate limit, then
+ * 401 token.
+ *
+ * The refusals before the rate limit cost no collection and spend no budget, so a page flooding
+ * the service with refused requests cannot use up the budget of the clients that are served. The
+ * rate limit comes before the token so that guessing tokens is throttled. On loopback, budgets are
+ * kept per address *and* per browser origin (see {@link rateKey}): a page can only exhaust its own.
  */
-
 /** The parts of an `IncomingMessage` the guard reads (a real one fits). */
 export interface GuardRequest {
   method?: string | undefined;
@@ -98,6 +103,43 @@ export function clientKey(remoteAddress: string | undefined): string {
   return mapped?.[1] ?? remoteAddress.toLowerCase();
 }
 
+/**
+ * The rate-limit budget a request spends. From another machine: its address, whatever headers it
+ * sends (an Origin is just a header there, and rotating it must not buy more token guesses). On
+ * loopback, where every local client shares one address, the address plus who in a browser sent
+ * it: programs (curl, scripts, Electron's main process) send neither `Origin` nor
+ * `Sec-Fetch-Site` and share the address's own budget; a browser page spends the budget of its
+ * origin, and a request a browser made without an Origin (a same-site `no-cors` fetch, an `<img>`)
+ * the budget of its `Sec-Fetch-Site`. A page on one origin therefore cannot lock out another
+ * origin, nor the programs on the same machine.
+ *
+ * @example
+ * rateKey({ headers: {}, socket: { remoteAddress: '::ffff:127.0.0.1' } });                       // '127.0.0.1'
+ * rateKey({ headers: { origin: 'http://localhost:5173' }, socket: { remoteAddress: '::1' } }); // '::1 origin http://localhost:5173'
+ * rateKey({ headers: { origin: 'http://localhost:5173' }, socket: { remoteAddress: '192.0.2.7' } }); // '192.0.2.7'
+ */
+export function rateKey(req: Pick<GuardRequest, 'headers' | 'socket'>): string {
+  const address = clientKey(req.socket.remoteAddress);
+  if (!isLoopbackHost(address)) return address;
+  const origin = req.headers.origin;
+  if (origin !== undefined) return `${address} origin ${origin.slice(0, 256)}`;
+  const site = req.headers['sec-fetch-site'];
+  if (site !== undefined) return `${address} fetch ${site.slice(0, 32)}`;
+  return address;
+}
+
+/**
+ * True for a request a browser sent on behalf of another site without CORS: `Sec-Fetch-Site:
+ * cross-site` and no Origin (a `no-cors` fetch, `<img>`, `<script>`), other than a top-level
+ * navigation (a link the user follows, which shows the page to the user only). Such a request
+ * could never read the answer; refusing it keeps other sites from spending collection and rate
+ * budget. (Fetch Metadata resource isolation; browsers without it send no such header.)
+ */
+function isCrossSiteWithoutCors(headers: IncomingHttpHeaders): boolean {
+  if (headers.origin !== undefined || headers['sec-fetch-site'] !== 'cross-site') return false;
+  return !(headers['sec-fetch-mode'] === 'navigate' && (headers['sec-fetch-dest'] ?? 'document') === 'document');
+}
+
 /** Untrusted text quoted in an error message: bounded, and without control characters. */
 function shown(value: string): string {
   const clean = value.replace(/[\x00-\x1f\x7f]/g, '?');
@@ -132,18 +174,6 @@ export function checkRequest(req: GuardRequest, policies: Policies): GuardResult
     return { ok: false, status: 400, error: 'missing Host header (required by HTTP/1.1)' };
   }
 
-  if (policies.rateLimiter) {
-    const decision = policies.rateLimiter.take(clientKey(req.socket.remoteAddress));
-    if (!decision.ok) {
-      return {
-        ok: false,
-        status: 429,
-        error: `too many requests from this address; retry in ${decision.retryAfterSeconds} s`,
-        headers: { 'Retry-After': String(decision.retryAfterSeconds) },
-      };
-    }
-  }
-
   let url: URL;
   try {
     url = new URL(target, 'http://localhost');
@@ -169,12 +199,27 @@ export function checkRequest(req: GuardRequest, policies: Policies): GuardResult
     const o = shown(origin ?? '');
     const error =
       o === 'null'
-        ? 'origin null (a sandboxed or local-file page) is not allowed; null origins are turned off on this service'
+        ? 'origin null (a sandboxed iframe or a page loaded from a file) is not allowed; start with --allow-null-origin to permit it (any web site can send null)'
         : `origin ${o} is not allowed; start with --allow-origin ${o} to permit it`;
     return { ok: false, status: 403, error };
   }
+  if (isCrossSiteWithoutCors(req.headers)) {
+    return { ok: false, status: 403, error: 'cross-site request without CORS refused (Sec-Fetch-Site: cross-site and no Origin)' };
+  }
 
-  if (req.method !== 'OPTIONS') {
+  if (policies.rateLimiter) {
+    const decision = policies.rateLimiter.take(rateKey(req));
+    if (!decision.ok) {
+      return {
+        ok: false,
+        status: 429,
+        error: `too many requests from this client; retry in ${decision.retryAfterSeconds} s`,
+        headers: { 'Retry-After': String(decision.retryAfterSeconds) },
+      };
+    }
+  }
+
+  if (req.method !== 'OPTIONS' && !isPublicPage(req, url)) {
     const ws = isWebSocketUpgrade(req);
     const check = ws ? policies.wsToken : policies.restToken;
     if (!check(req, url)) {
@@ -193,6 +238,15 @@ export function checkRequest(req: GuardRequest, policies: Policies): GuardResult
   return { ok: true, url };
 }
 
+/**
+ * The dashboard page itself is served without the token: it holds no telemetry (only the page's
+ * code), and a browser cannot send a Bearer header when opening a URL. Everything it shows comes
+ * over the token-checked WebSocket and REST calls. Host, Origin and rate checks still apply.
+ */
+function isPublicPage(req: GuardRequest, url: URL): boolean {
+  return (req.method === 'GET' || req.method === 'HEAD') && url.pathname === '/' && !isWebSocketUpgrade(req);
+}
+
 export interface CorsOptions {
   /** True for a CORS preflight (OPTIONS with Access-Control-Request-Method). */
   preflight?: boolean;
@@ -209,7 +263,8 @@ const HEADER_LIST = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+(?:[ \t]*,[ \t]*[!#$%&'*+.^_`|~
 /**
  * CORS response headers. `Vary: Origin` always (caches must not reuse one origin's answer for
  * another); `Access-Control-Allow-Origin: <origin>` only for an allowed origin that was sent,
- * never `*`; preflight headers only for allowed origins.
+ * never `*`; preflight headers only for allowed origins; `Access-Control-Allow-Private-Network`
+ * only for allowed origins other than `null`.
  *
  * @example
  * corsHeaders('http://localhost:5173', policies.origin);
@@ -230,7 +285,9 @@ export function corsHeaders(origin: string | undefined, policy: OriginPolicy, op
     headers['Access-Control-Allow-Methods'] = 'GET, OPTIONS';
     const requested = options.requestHeaders?.trim();
     if (requested && HEADER_LIST.test(requested)) headers['Access-Control-Allow-Headers'] = requested;
-    if (options.requestPrivateNetwork) headers['Access-Control-Allow-Private-Network'] = 'true';
+    // Private Network Access lets a public page reach this loopback service: only ever for an
+    // origin that is itself allowed, and never for `null`, which any site can produce.
+    if (options.requestPrivateNetwork && origin !== 'null') headers['Access-Control-Allow-Private-Network'] = 'true';
     headers['Access-Control-Max-Age'] = String(options.maxAgeSeconds ?? 600);
   }
   return headers;

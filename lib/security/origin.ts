@@ -3,15 +3,13 @@
  * browsers enforce nothing and the server's Origin check is the only door).
  *
  * Always allowed: loopback pages on any port, over http or https (`http://localhost:5173`,
- * `http://127.0.0.1:3000`, `http://[::1]:8080`); `file://` (Electron pages loaded from disk);
- * and, unless turned off, `null` (what Chromium sends for opaque origins, e.g. an Electron page
- * loaded from disk doing `fetch`). Requests with no Origin at all are not from a browser page
- * (curl, scripts, Electron's main process) and are allowed: the Host and token checks still apply.
+ * `http://127.0.0.1:3000`, `http://[::1]:8080`) and `file://` (Electron pages loaded from disk
+ * opening a WebSocket). Requests with no Origin at all are not from a browser page (curl, scripts,
+ * Electron's main process) and are allowed: the Host and token checks still apply.
  *
- * Caveat on `null`: a sandboxed iframe on any web site also sends `Origin: null`, so allowing it
- * lets any page read the service on a machine without a token. It is on by default because the
- * ClaraVerse desktop app needs it; turn it off (`allowNullOrigin: false`) where no such client
- * exists, or set a token (a web page cannot know it).
+ * `null` is refused unless `allowNullOrigin` is set: Chromium sends it for opaque origins (an
+ * Electron page from disk doing `fetch`), but a sandboxed iframe on any web site sends it too, so
+ * allowing it lets any page read the service on a machine without a token.
  */
 
 export type OriginPolicy = (origin: string | undefined) => boolean;
@@ -63,7 +61,7 @@ export function parseOriginPattern(pattern: string): OriginPattern {
     throw say("'*' would let every web page read this machine's telemetry; list the origins instead");
   }
   if (pattern === 'null' || pattern === 'file://') {
-    throw say('null and file:// origins are allowed by default (see allowNullOrigin); do not list them');
+    throw say('null and file:// are not listed: file:// is always allowed, null only with --allow-null-origin (allowNullOrigin)');
   }
   const http = HTTP_PATTERN.exec(pattern);
   if (http) {
@@ -121,7 +119,7 @@ function parseHttpOrigin(origin: string): URL | undefined {
 export interface OriginPolicyOptions {
   /** Extra `--allow-origin` patterns (see {@link parseOriginPattern}). Default none. */
   allowOrigins?: readonly string[];
-  /** Allow `Origin: null` (Electron pages from disk; also sandboxed iframes anywhere). Default true. */
+  /** Allow `Origin: null` (Electron pages from disk; also sandboxed iframes on any site). Default false. */
   allowNullOrigin?: boolean;
 }
 
@@ -133,12 +131,12 @@ export interface OriginPolicyOptions {
  * const allowed = createOriginPolicy({ allowOrigins: ['https://*.example.com'] });
  * allowed(undefined);                    // true: not a browser
  * allowed('http://localhost:5173');      // true: loopback, any port
- * allowed('null');                       // true: Electron
+ * allowed('null');                       // false: any site can send it (allowNullOrigin: true allows it)
  * allowed('https://dash.example.com');   // true: configured
  * allowed('https://evil.example');       // false
  */
 export function createOriginPolicy(options: OriginPolicyOptions = {}): OriginPolicy {
-  const { allowOrigins = [], allowNullOrigin = true } = options;
+  const { allowOrigins = [], allowNullOrigin = false } = options;
   const patterns = [...LOOPBACK_ORIGINS, ...allowOrigins].map(parseOriginPattern);
   return (origin) => {
     if (origin === undefined) return true;

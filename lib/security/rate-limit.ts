@@ -1,42 +1,77 @@
 /**
- * Requests per second per client address, as a token bucket: each address may spend `burst`
- * requests at once, and earns `requestsPerSecond` back continuously. Memory is bounded: a bucket
- * idle long enough to have refilled is the same as no bucket and is dropped, and at most
- * `maxTracked` addresses are kept (the least recently seen goes first), so a flood of distinct
- * (spoofed or IPv6) addresses costs a fixed amount of memory. Evicting a busy address only
- * forgets its debt, which errs toward serving, never toward refusing a stranger.
+ * Token buckets: a client may spend `burst` requests at once and earns `requestsPerSecond` back
+ * continuously. `createTokenBucket` is one bucket (a WebSocket connection's messages);
+ * `createRateLimiter` keeps one bucket per key (HTTP clients). The keyed limiter's memory is
+ * bounded: a bucket idle long enough to have refilled is the same as no bucket and is dropped, and
+ * at most `maxTracked` keys are kept (the least recently seen goes first), so a flood of distinct
+ * keys costs a fixed amount of memory. Evicting a busy key only forgets its debt, which errs toward
+ * serving, never toward refusing a stranger.
  *
  * No timers: the clock is read on each call (and injectable for specs).
  */
 
 export interface RateLimiterOptions {
-  /** Sustained rate each address earns back, per second. */
+  /** Sustained rate each key earns back, per second. */
   requestsPerSecond: number;
-  /** Requests an address may make at once after a quiet spell (bucket size). */
+  /** Requests a key may make at once after a quiet spell (bucket size). */
   burst: number;
-  /** Most addresses remembered at once. Default 10 000. */
+  /** Most keys remembered at once. Default 10 000. */
   maxTracked?: number;
-  /** Milliseconds clock. Default `performance.now`-like monotonic time. */
+  /** Milliseconds clock. Default `performance.now`. */
   now?: () => number;
 }
 
 export type RateDecision = { ok: true } | { ok: false; retryAfterSeconds: number };
 
 export interface RateLimiter {
-  /** Spends one request for `addr`. */
-  take(addr: string): RateDecision;
-  /** Addresses currently remembered (for specs and metrics). */
+  /** Spends one request for `key`. */
+  take(key: string): RateDecision;
+  /** Keys currently remembered (for specs and metrics). */
   size(): number;
 }
 
-interface Bucket {
-  tokens: number;
-  at: number;
+export interface TokenBucket {
+  /** Spends one token at time `t` (ms). */
+  take(t: number): RateDecision;
+  /** Time of the last take, ms. */
+  readonly at: number;
+}
+
+function checkRate(rate: number, burst: number): void {
+  if (!(rate > 0) || !Number.isFinite(rate)) throw new RangeError(`requestsPerSecond must be a positive number, got ${rate}`);
+  if (!(burst >= 1) || !Number.isFinite(burst)) throw new RangeError(`burst must be at least 1, got ${burst}`);
 }
 
 /**
- * Builds a limiter. Key it by `req.socket.remoteAddress` (see `clientKey` in guard.ts); never by
- * X-Forwarded-For, which any client can write.
+ * One bucket, full at time `start`.
+ *
+ * @example
+ * const bucket = createTokenBucket(20, 40, performance.now());
+ * if (!bucket.take(performance.now()).ok) ws.close(1008, 'too many messages');
+ */
+export function createTokenBucket(rate: number, burst: number, start: number): TokenBucket {
+  checkRate(rate, burst);
+  let tokens = burst;
+  let at = start;
+  return {
+    take(t) {
+      tokens = Math.min(burst, tokens + (Math.max(0, t - at) / 1000) * rate);
+      at = t;
+      if (tokens >= 1) {
+        tokens -= 1;
+        return { ok: true };
+      }
+      return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - tokens) / rate)) };
+    },
+    get at() {
+      return at;
+    },
+  };
+}
+
+/**
+ * Builds a keyed limiter. Key it by what the client cannot forge on its own (the socket address,
+ * see `rateKey` in guard.ts); never by X-Forwarded-For, which any client can write.
  *
  * @example
  * const limiter = createRateLimiter({ requestsPerSecond: 20, burst: 40 });
@@ -46,12 +81,11 @@ interface Bucket {
 export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   const { requestsPerSecond: rate, burst, maxTracked = 10_000 } = options;
   const now = options.now ?? (() => performance.now());
-  if (!(rate > 0) || !Number.isFinite(rate)) throw new Error(`requestsPerSecond must be a positive number, got ${rate}`);
-  if (!(burst >= 1) || !Number.isFinite(burst)) throw new Error(`burst must be at least 1, got ${burst}`);
-  if (!Number.isInteger(maxTracked) || maxTracked < 1) throw new Error(`maxTracked must be a whole number of at least 1, got ${maxTracked}`);
+  checkRate(rate, burst);
+  if (!Number.isInteger(maxTracked) || maxTracked < 1) throw new RangeError(`maxTracked must be a whole number of at least 1, got ${maxTracked}`);
 
   /** Least recently used first: every take re-inserts its key at the end. */
-  const buckets = new Map<string, Bucket>();
+  const buckets = new Map<string, TokenBucket>();
   /** After this long untouched, any bucket has refilled to `burst`. */
   const refillMs = (burst / rate) * 1000;
 
@@ -63,27 +97,21 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   };
 
   return {
-    take(addr) {
+    take(key) {
       const t = now();
       dropIdle(t);
-      let b = buckets.get(addr);
+      let b = buckets.get(key);
       if (b) {
-        buckets.delete(addr);
-        b.tokens = Math.min(burst, b.tokens + (Math.max(0, t - b.at) / 1000) * rate);
-        b.at = t;
+        buckets.delete(key);
       } else {
         if (buckets.size >= maxTracked) {
           const oldest = buckets.keys().next();
           if (!oldest.done) buckets.delete(oldest.value);
         }
-        b = { tokens: burst, at: t };
+        b = createTokenBucket(rate, burst, t);
       }
-      buckets.set(addr, b);
-      if (b.tokens >= 1) {
-        b.tokens -= 1;
-        return { ok: true };
-      }
-      return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - b.tokens) / rate)) };
+      buckets.set(key, b);
+      return b.take(t);
     },
     size: () => buckets.size,
   };

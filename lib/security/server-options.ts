@@ -2,8 +2,8 @@ import type { ServerOptions } from 'node:http';
 import type { SecurityOptions } from './options.js';
 
 /**
- * The size and time limits translated into the options Node's HTTP server and the `ws` server
- * take. The idle socket timeout is not a `createServer` option: call `server.setTimeout`.
+ * The size and time limits translated into the options Node's HTTP(S) server takes. The idle
+ * socket timeout is not a `createServer` option: call `server.setTimeout`.
  */
 
 /**
@@ -29,20 +29,4 @@ export function httpServerOptions(
     // other refusal (Node's own check answers an empty 400).
     requireHostHeader: false,
   };
-}
-
-/**
- * Options for `new WebSocketServer(...)`: the message size cap (close 1009 beyond it), no
- * compression (it costs memory per client and invites compression bombs; the payloads are small),
- * and `noServer`, so the HTTP server's `upgrade` handler runs `checkRequest` before any handshake.
- *
- * @example
- * const wss = new WebSocketServer(wsServerOptions(security));
- */
-export function wsServerOptions(options: Pick<SecurityOptions, 'wsMaxPayloadBytes'>): {
-  noServer: true;
-  maxPayload: number;
-  perMessageDeflate: false;
-} {
-  return { noServer: true, maxPayload: options.wsMaxPayloadBytes, perMessageDeflate: false };
 }

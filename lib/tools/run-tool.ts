@@ -1,20 +1,16 @@
-// Running external tools (nvidia-smi, rocm-smi, amd-smi) safely.
-//
-// - A tool is found by searching PATH here, once, and then always run by absolute path: never
-//   through a shell, never with client input in its arguments.
-// - Every child runs in its own process group (`detached: true`), so a kill reaches the tool and
-//   anything it started: `process.kill(-pid, 'SIGKILL')`.
-// - execa's own `cleanup` does not apply to detached children, so a registry here kills every
-//   live child when this process exits or gets SIGTERM/SIGINT/SIGHUP.
-// - If the service dies without running any handler (SIGKILL, OOM), a long-lived child still goes:
-//   its stdout is a pipe to the service, so a loop-mode `nvidia-smi` gets SIGPIPE/EPIPE on its next
-//   write (one loop period later) and exits. Node cannot set PR_SET_PDEATHSIG, and no wrapper
-//   process is used (it would have to be a shell or another program). The spec
-//   spec/tools/run-tool.spec.ts checks this with a parent that is SIGKILLed.
-import { execa, type ResultPromise } from 'execa';
-import { accessSync, constants, statSync } from 'node:fs';
+// Running an external tool (nvidia-smi, rocm-smi, amd-smi) once, with a timeout, and turning a
+// failure into one line. The pieces live apart: resolve.ts (PATH lookup), spawn.ts (how a child is
+// started), parent-death.ts (children cannot outlive the service), child-registry.ts (kill all on
+// exit), kill-tree.ts (kill a child's whole process group).
 import path from 'node:path';
 import { firstLine } from '../format/one-line.js';
+import { killTree } from './kill-tree.js';
+import { spawnTool } from './spawn.js';
+
+export { resolveTool, clearToolCache } from './resolve.js';
+export { spawnTool, type SpawnToolOptions, type ToolChild } from './spawn.js';
+export { killTree } from './kill-tree.js';
+export { liveChildren, killAllTools } from './child-registry.js';
 
 /** The whole text a failed tool printed, kept for classification, and a one-line message. */
 export class ToolError extends Error {
@@ -28,52 +24,6 @@ export class ToolError extends Error {
     super(message);
     this.name = 'ToolError';
   }
-}
-
-const resolved = new Map<string, string | null>();
-
-/**
- * Find `name` on PATH (and PATHEXT on Windows) and return its absolute path, or null.
- * An absolute or relative path with a separator is checked as is. Results are cached per PATH.
- */
-export function resolveTool(name: string, pathEnv: string | undefined = process.env.PATH, platform = process.platform): string | null {
-  const key = `${platform}\0${pathEnv ?? ''}\0${name}`;
-  if (resolved.has(key)) return resolved.get(key)!;
-  const found = search(name, pathEnv, platform);
-  resolved.set(key, found);
-  return found;
-}
-
-function search(name: string, pathEnv: string | undefined, platform: NodeJS.Platform): string | null {
-  const exts = platform === 'win32' ? ['', ...(process.env.PATHEXT ?? '.EXE;.CMD;.BAT;.COM').split(';').filter(Boolean)] : [''];
-  if (name.includes('/') || (platform === 'win32' && name.includes('\\'))) {
-    const abs = path.resolve(name);
-    return isExecutable(abs, platform) ? abs : null;
-  }
-  const delimiter = platform === 'win32' ? ';' : ':';
-  for (const dir of (pathEnv ?? '').split(delimiter)) {
-    if (!dir || !path.isAbsolute(dir)) continue; // a relative PATH entry would depend on the cwd
-    for (const ext of exts) {
-      const candidate = path.join(dir, name + ext);
-      if (isExecutable(candidate, platform)) return candidate;
-    }
-  }
-  return null;
-}
-
-function isExecutable(file: string, platform: NodeJS.Platform): boolean {
-  try {
-    if (!statSync(file).isFile()) return false;
-    if (platform !== 'win32') accessSync(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Forget cached look-ups (specs that rebuild PATH). */
-export function clearToolCache(): void {
-  resolved.clear();
 }
 
 export interface RunToolOptions {
@@ -125,100 +75,6 @@ export function toolFailure(
     : signal ? `killed by ${signal}`
     : `exited with code ${exitCode ?? '?'}`;
   return new ToolError(`${cmd} ${how}${first ? `: ${first}` : ''}`, cmd, exitCode, output);
-}
-
-export interface SpawnToolOptions {
-  /** 0 or absent: no time limit (a long-lived child). */
-  timeoutMs?: number;
-  signal?: AbortSignal;
-  env?: NodeJS.ProcessEnv;
-  /** Interleave stdout and stderr in `result.all`. */
-  all?: boolean;
-  /** false for a long-lived child read through its `data` events (execa would keep all output otherwise). */
-  buffer?: boolean;
-}
-
-/**
- * Start a child in its own process group, registered so it is killed when this process ends.
- * The promise never rejects (`reject: false`); inspect the result.
- */
-export function spawnTool(file: string, args: readonly string[], options: SpawnToolOptions = {}): ResultPromise<{ reject: false; detached: true }> {
-  const child = execa(file, [...args], {
-    reject: false,
-    shell: false,
-    detached: true,
-    cleanup: true,
-    windowsHide: true,
-    stdin: 'ignore',
-    stripFinalNewline: false,
-    encoding: 'utf8',
-    all: options.all ?? false,
-    buffer: options.buffer ?? true,
-    ...(options.timeoutMs ? { timeout: options.timeoutMs } : {}),
-    forceKillAfterDelay: 1000,
-    // The group kill below also reaches grandchildren; execa's own kill reaches the leader.
-    killSignal: 'SIGKILL',
-    ...(options.signal ? { cancelSignal: options.signal } : {}),
-    ...(options.env ? { env: options.env } : {}),
-  }) as unknown as ResultPromise<{ reject: false; detached: true }>;
-  register(child);
-  return child;
-}
-
-/** Kill a child and its whole process group at once. Safe to call twice or after it exited. */
-export function killTree(child: { pid?: number | undefined; kill: (signal?: NodeJS.Signals) => boolean }): void {
-  const pid = child.pid;
-  if (pid === undefined) return;
-  if (process.platform !== 'win32') {
-    try {
-      process.kill(-pid, 'SIGKILL');
-    } catch {
-      /* already gone */
-    }
-  }
-  try {
-    child.kill('SIGKILL');
-  } catch {
-    /* already gone */
-  }
-}
-
-// ---- registry of live children ----
-
-type Child = ResultPromise<{ reject: false; detached: true }>;
-const live = new Set<Child>();
-let hooked = false;
-
-function register(child: Child): void {
-  live.add(child);
-  const forget = () => live.delete(child);
-  child.then(forget, forget);
-  hook();
-}
-
-/** How many children started through this module are still running. */
-export function liveChildren(): number {
-  return live.size;
-}
-
-/** Kill every live child (on shutdown). */
-export function killAllTools(): void {
-  for (const child of live) killTree(child);
-  live.clear();
-}
-
-function hook(): void {
-  if (hooked) return;
-  hooked = true;
-  process.on('exit', killAllTools);
-  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
-    const onSignal = () => {
-      killAllTools();
-      // If nobody else handles the signal, keep its default meaning: end the process.
-      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
-    };
-    process.once(signal, onSignal);
-  }
 }
 
 /** `nvidia-smi --query-gpu=… --format=csv`: the command, with long field lists shortened. */

@@ -2,6 +2,7 @@
 // message) becomes a Selection, or a one-line error to send back. No sockets here.
 import type { Topic } from '../types.js';
 import { TOPICS } from '../types.js';
+import { parseSince } from '../history/query.js';
 
 /** What one client receives: these topics (in contract order), at most once per `intervalMs`. */
 export interface Selection {
@@ -15,12 +16,17 @@ export interface IntervalLimits {
   maxIntervalMs: number;
 }
 
-export type ParseResult = { ok: true; selection: Selection } | { ok: false; error: string };
+/** Recent history asked for with `?history=1` / `"history": true` (all kept) or an ISO time (only after it). */
+export interface HistoryRequest {
+  since?: number;
+}
+
+export type ParseResult = { ok: true; selection: Selection; history?: HistoryRequest } | { ok: false; error: string };
 
 /** What a client that asks for nothing gets: the full stats object, at the collectors' pace. */
 export const DEFAULT_SELECTION: Selection = Object.freeze({ topics: [...TOPICS], intervalMs: null }) as Selection;
 
-const MESSAGE_KEYS = new Set(['subscribe', 'interval']);
+const MESSAGE_KEYS = new Set(['subscribe', 'interval', 'history']);
 
 /** A stable key: clients with equal keys share one serialization per tick. */
 export function selectionKey(selection: Selection): string {
@@ -48,7 +54,10 @@ export function parseQuery(query: string | URLSearchParams, limits: IntervalLimi
     }
     intervalMs = clampInterval(Number(rawInterval), limits);
   }
-  return { ok: true, selection: { topics, intervalMs } };
+  const rawHistory = params.get('history');
+  if (rawHistory === null || rawHistory === '0' || rawHistory === 'false') return { ok: true, selection: { topics, intervalMs } };
+  const history = parseHistoryRequest(rawHistory === '1' || rawHistory === 'true' ? true : rawHistory);
+  return history.ok ? { ok: true, selection: { topics, intervalMs }, ...history.request } : history;
 }
 
 /**
@@ -69,10 +78,10 @@ export function parseClientMessage(text: string, current: Selection, limits: Int
   const record = message as Record<string, unknown>;
   const unknownKeys = Object.keys(record).filter((k) => !MESSAGE_KEYS.has(k));
   if (unknownKeys.length > 0) {
-    return { ok: false, error: `unknown field ${quote(unknownKeys[0]!)}; known fields: subscribe, interval` };
+    return { ok: false, error: `unknown field ${quote(unknownKeys[0]!)}; known fields: subscribe, interval, history` };
   }
-  if (!('subscribe' in record) && !('interval' in record)) {
-    return { ok: false, error: 'a message needs "subscribe" (a list of topics) and/or "interval" (ms)' };
+  if (!('subscribe' in record) && !('interval' in record) && !('history' in record)) {
+    return { ok: false, error: 'a message needs "subscribe" (a list of topics), "interval" (ms) and/or "history" (true or an ISO time)' };
   }
 
   let topics = current.topics;
@@ -96,7 +105,17 @@ export function parseClientMessage(text: string, current: Selection, limits: Int
     else if (typeof value === 'number' && Number.isFinite(value)) intervalMs = clampInterval(value, limits);
     else return { ok: false, error: `"interval" must be a number of milliseconds or null, got ${describe(value)}` };
   }
-  return { ok: true, selection: { topics, intervalMs } };
+  if (record.history === undefined || record.history === false) return { ok: true, selection: { topics, intervalMs } };
+  const history = parseHistoryRequest(record.history);
+  return history.ok ? { ok: true, selection: { topics, intervalMs }, ...history.request } : history;
+}
+
+/** `true`: everything kept; an ISO time: only ticks after it. */
+function parseHistoryRequest(value: unknown): { ok: true; request: { history: HistoryRequest } } | { ok: false; error: string } {
+  if (value === true) return { ok: true, request: { history: {} } };
+  if (typeof value !== 'string') return { ok: false, error: `"history" must be true or an ISO time, got ${describe(value)}` };
+  const since = parseSince(value);
+  return since.ok ? { ok: true, request: { history: { since: since.value } } } : { ok: false, error: `history: ${since.error}` };
 }
 
 export function clampInterval(ms: number, { minIntervalMs, maxIntervalMs }: IntervalLimits): number {

@@ -111,11 +111,11 @@ test('CLI: --help, --version, and a bad port ends with a one-line error and a no
   assert.match(version.stdout.trim(), /^\d+\.\d+\.\d+$/);
   const bad = await runCli(['99999']);
   assert.is.not(bad.code, 0);
-  assert.match(bad.stderr, /invalid port "99999"/);
+  assert.match(bad.stderr, /port must be a whole number from 0 to 65535, got 99999/);
   assert.not.match(bad.stderr, /\n\s+at /, 'no stack trace');
   const junk = await runCli(['--port', 'abc']);
   assert.is.not(junk.code, 0);
-  assert.match(junk.stderr, /invalid port "abc"/);
+  assert.match(junk.stderr, /--port must be a whole number from 0 to 65535, got "abc"/);
 });
 
 test('CLI: a busy port ends with a one-line error naming the port', async () => {

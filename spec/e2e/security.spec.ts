@@ -40,6 +40,17 @@ function getWithHost(url: string, host: string): Promise<{ status: number; body:
 
 const alive = isAlive;
 
+/** A CORS preflight asking for private network access, as Chrome sends it from a public page. */
+function preflight(base: string, origin: string): Promise<{ status: number; headers: Headers }> {
+  return fetch(`${base}/api/stats`, {
+    method: 'OPTIONS',
+    headers: { Origin: origin, 'Access-Control-Request-Method': 'GET', 'Access-Control-Request-Private-Network': 'true' },
+  }).then(async (r) => {
+    await r.arrayBuffer();
+    return { status: r.status, headers: r.headers };
+  });
+}
+
 async function waitFor(check: () => boolean, ms: number): Promise<boolean> {
   const end = Date.now() + ms;
   while (Date.now() < end) {
@@ -81,9 +92,9 @@ test('a DNS-rebinding Host is refused; loopback hosts are accepted', async () =>
   }
 });
 
-test('loopback, Electron (null, file://) and --allow-origin origins work on REST and WebSocket', async () => {
+test('loopback, Electron (file://) and --allow-origin origins work on REST and WebSocket', async () => {
   const wsUrl = service.url.replace('http', 'ws') + '/ws/stats';
-  for (const origin of ['http://localhost:5173', 'http://127.0.0.1:3000', 'null', 'file://', 'https://dash.example.com']) {
+  for (const origin of ['http://localhost:5173', 'http://127.0.0.1:3000', 'file://', 'https://dash.example.com']) {
     const r = await getJson(`${service.url}/api/stats/memory`, { headers: { Origin: origin } });
     assert.is(r.status, 200, origin);
     assert.is(r.headers.get('access-control-allow-origin'), origin, 'the origin is reflected, never *');
@@ -91,6 +102,46 @@ test('loopback, Electron (null, file://) and --allow-origin origins work on REST
   }
   const plain = await getJson(`${service.url}/api/stats/memory`);
   assert.is(plain.status, 200, 'non-browser clients (no Origin) keep working');
+});
+
+test('Origin null (any site, from a sandboxed iframe) is refused by default on REST, preflight and WebSocket', async () => {
+  const wsUrl = service.url.replace('http', 'ws') + '/ws/stats';
+  const r = await getJson(`${service.url}/api/stats/cpu`, { headers: { Origin: 'null' } });
+  assert.is(r.status, 403);
+  assert.match(r.body.error, /origin null .* --allow-null-origin/);
+  assert.is(r.headers.get('access-control-allow-origin'), null);
+  const ws = await tryWs(wsUrl, { Origin: 'null' });
+  assert.is(ws.opened, false);
+  assert.is(ws.status, 403);
+  const pre = await preflight(service.url, 'null');
+  assert.is(pre.status, 403);
+  assert.is(pre.headers.get('access-control-allow-private-network'), null, 'no private-network grant for null');
+});
+
+test('--allow-null-origin lets null in, but never with a private-network grant', async () => {
+  const s = await startService(['--allow-null-origin', '--linger', '200ms']);
+  try {
+    const r = await getJson(`${s.url}/api/stats/memory`, { headers: { Origin: 'null' } });
+    assert.is(r.status, 200);
+    assert.is(r.headers.get('access-control-allow-origin'), 'null');
+    assert.is((await tryWs(s.url.replace('http', 'ws') + '/ws/stats', { Origin: 'null' })).opened, true);
+    const pre = await preflight(s.url, 'null');
+    assert.is(pre.status, 204);
+    assert.is(pre.headers.get('access-control-allow-origin'), 'null');
+    assert.is(pre.headers.get('access-control-allow-private-network'), null);
+  } finally {
+    await s.stop();
+  }
+});
+
+test('Private Network Access is granted only to allowed origins: a refused origin gets no PNA header', async () => {
+  const ok = await preflight(service.url, 'http://localhost:5173');
+  assert.is(ok.status, 204);
+  assert.is(ok.headers.get('access-control-allow-private-network'), 'true', 'a loopback page asking for PNA gets it');
+  const evil = await preflight(service.url, 'https://evil.example');
+  assert.is(evil.status, 403);
+  assert.is(evil.headers.get('access-control-allow-private-network'), null);
+  assert.is(evil.headers.get('access-control-allow-origin'), null);
 });
 
 test('the token gates REST and WebSocket when set (Bearer header, or ?token= on the WebSocket)', async () => {

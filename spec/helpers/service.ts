@@ -46,7 +46,7 @@ export function startProcess(command: string, args: string[], env: NodeJS.Proces
     }, 10_000);
     child.stderr!.on('data', (chunk: Buffer) => {
       err += chunk.toString();
-      const m = /listening on (http:\/\/\S+?:(\d+))/.exec(err);
+      const m = /listening on (https?:\/\/\S+?:(\d+))/.exec(err);
       if (m && m[1] && m[2]) {
         clearTimeout(timer);
         const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {

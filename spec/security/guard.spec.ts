@@ -6,6 +6,7 @@ import {
   checkRequest,
   clientKey,
   corsHeaders,
+  rateKey,
   createPolicies,
   type GuardRequest,
 } from '../../lib/security/guard.js';
@@ -46,10 +47,16 @@ test('an HTTP/1.1 request without Host and an absolute-form target are 400s', ()
   if (!absolute.ok) assert.not.match(absolute.error, /evil/);
 });
 
-test('Electron origins pass on REST and on the WebSocket upgrade', () => {
+test('file:// passes; Origin null is refused by default with how to allow it, and passes with allowNullOrigin', () => {
   const { policies } = policiesFor();
-  assert.ok(checkRequest(req({ host: 'localhost:8765', origin: 'null' }), policies).ok);
   assert.ok(checkRequest(req({ host: 'localhost:8765', origin: 'file://', upgrade: 'websocket' }, '/ws/stats'), policies).ok);
+  const refused = checkRequest(req({ host: 'localhost:8765', origin: 'null' }), policies);
+  assert.is(refused.ok ? 0 : refused.status, 403);
+  assert.match(refused.ok ? '' : refused.error, /--allow-null-origin/);
+  const ws = checkRequest(req({ host: 'localhost:8765', origin: 'null', upgrade: 'websocket' }, '/ws/stats'), policies);
+  assert.is(ws.ok ? 0 : ws.status, 403);
+  const open = policiesFor({ allowNullOrigin: true }).policies;
+  assert.ok(checkRequest(req({ host: 'localhost:8765', origin: 'null' }), open).ok);
 });
 
 test('a foreign origin is refused with 403 and how to allow it', () => {
@@ -111,7 +118,7 @@ test('the rate limit answers 429 with Retry-After, per address, and recovers', (
   assert.equal(limited, {
     ok: false,
     status: 429,
-    error: 'too many requests from this address; retry in 1 s',
+    error: 'too many requests from this client; retry in 1 s',
     headers: { 'Retry-After': '1' },
   });
   assert.ok(from('10.0.0.2').ok, 'another address is unaffected');
@@ -126,6 +133,68 @@ test('refused requests still count toward the rate limit (token guessing is thro
   assert.equal(statuses, [401, 401, 401, 429]);
 });
 
+test('refusals before serving (size, target, Host, Origin, cross-site no-cors) spend no rate budget', () => {
+  const { policies } = policiesFor({ rateLimit: { requestsPerSecond: 1, burst: 2 } });
+  const local = () => checkRequest(req({ host: 'localhost' }, '/api/stats', 'GET', '127.0.0.1'), policies);
+  for (let i = 0; i < 50; i++) {
+    for (const refused of [
+      req({ host: 'localhost' }, '/' + 'a'.repeat(9000)),
+      req({ host: 'localhost' }, '//[bad'),
+      req({ host: 'evil.example' }),
+      req({ host: 'localhost', origin: 'https://evil.example' }),
+      req({ host: 'localhost', origin: 'null' }),
+      req({ host: 'localhost', 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'no-cors', 'sec-fetch-dest': 'image' }),
+    ]) {
+      const v = checkRequest(refused, policies);
+      assert.ok(!v.ok && v.status !== 429, `refused without spending: ${v.ok ? 200 : v.status}`);
+    }
+  }
+  assert.ok(local().ok);
+  assert.ok(local().ok, 'the whole burst is still there');
+  assert.not.ok(local().ok);
+});
+
+test('budgets are per address and browser origin: a flooding page cannot lock out programs or other pages', () => {
+  const { policies } = policiesFor({ rateLimit: { requestsPerSecond: 1, burst: 3 } });
+  const page = () => checkRequest(req({ host: 'localhost', origin: 'http://localhost:5173' }), policies);
+  for (let i = 0; i < 3; i++) assert.ok(page().ok);
+  assert.is((page() as { status: number }).status, 429, 'the page spent its own budget');
+  assert.ok(checkRequest(req({ host: 'localhost' }), policies).ok, 'curl / the Electron main process on the same address');
+  assert.ok(checkRequest(req({ host: 'localhost', origin: 'http://localhost:3000' }), policies).ok, 'another local page');
+  assert.ok(checkRequest(req({ host: 'localhost', 'sec-fetch-site': 'same-site' }), policies).ok, 'a same-site no-cors load has its own budget');
+});
+
+test('rateKey: on loopback programs share the address, browser requests are keyed by origin or fetch site', () => {
+  const at = (headers: IncomingHttpHeaders) => rateKey({ headers, socket: { remoteAddress: '::ffff:127.0.0.1' } });
+  assert.is(at({}), '127.0.0.1');
+  assert.is(at({ origin: 'http://localhost:5173' }), '127.0.0.1 origin http://localhost:5173');
+  assert.is(at({ 'sec-fetch-site': 'same-site' }), '127.0.0.1 fetch same-site');
+  const lan = (headers: IncomingHttpHeaders) => rateKey({ headers, socket: { remoteAddress: '192.0.2.7' } });
+  assert.is(lan({ origin: 'http://localhost:5173' }), '192.0.2.7', 'from another machine an Origin is just a header: the address alone');
+  assert.is(lan({ 'sec-fetch-site': 'cross-site' }), '192.0.2.7');
+});
+
+test('from another machine, rotating the Origin buys no extra budget (token guessing stays throttled)', () => {
+  const { policies } = policiesFor({ token: TOKEN, rateLimit: { requestsPerSecond: 1, burst: 3 } });
+  const statuses = Array.from({ length: 6 }, (_, i) => {
+    const v = checkRequest(req({ host: 'localhost', origin: `http://localhost:${5000 + i}`, authorization: 'Bearer guess-guess-guess-guess' }, '/api/stats', 'GET', '192.0.2.7'), policies);
+    return v.ok ? 200 : v.status;
+  });
+  assert.equal(statuses, [401, 401, 401, 429, 429, 429]);
+});
+
+test('a cross-site request without CORS is refused; a top-level navigation and same-origin loads are not', () => {
+  const { policies } = policiesFor();
+  const status = (headers: IncomingHttpHeaders) => {
+    const v = checkRequest(req({ host: 'localhost', ...headers }), policies);
+    return v.ok ? 200 : v.status;
+  };
+  assert.is(status({ 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'no-cors', 'sec-fetch-dest': 'empty' }), 403);
+  assert.is(status({ 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document' }), 200);
+  assert.is(status({ 'sec-fetch-site': 'none', 'sec-fetch-mode': 'navigate' }), 200, 'typed into the address bar');
+  assert.is(status({ 'sec-fetch-site': 'same-origin', 'sec-fetch-mode': 'cors' }), 200);
+});
+
 test('clientKey folds IPv4-mapped addresses', () => {
   assert.is(clientKey('::ffff:192.0.2.1'), '192.0.2.1');
   assert.is(clientKey('2001:DB8::1'), '2001:db8::1');
@@ -135,7 +204,9 @@ test('clientKey folds IPv4-mapped addresses', () => {
 test('corsHeaders reflects only allowed origins and always varies on Origin', () => {
   const { policies } = policiesFor();
   assert.equal(corsHeaders('http://localhost:5173', policies.origin), { Vary: 'Origin', 'Access-Control-Allow-Origin': 'http://localhost:5173' });
-  assert.equal(corsHeaders('null', policies.origin), { Vary: 'Origin', 'Access-Control-Allow-Origin': 'null' });
+  assert.equal(corsHeaders('null', policies.origin), { Vary: 'Origin' }, 'null is refused by default');
+  const open = policiesFor({ allowNullOrigin: true }).policies;
+  assert.equal(corsHeaders('null', open.origin), { Vary: 'Origin', 'Access-Control-Allow-Origin': 'null' });
   assert.equal(corsHeaders('https://evil.example', policies.origin), { Vary: 'Origin' });
   assert.equal(corsHeaders(undefined, policies.origin), { Vary: 'Origin' });
 });
@@ -151,9 +222,14 @@ test('preflight headers: GET and OPTIONS, requested headers echoed when well-for
   assert.match(h.Vary ?? '', /^Origin/);
   const odd = corsHeaders('http://localhost:5173', policies.origin, { preflight: true, requestHeaders: 'x-a, bad header\u0000' });
   assert.is(odd['Access-Control-Allow-Headers'], undefined);
-  const evil = corsHeaders('https://evil.example', policies.origin, { preflight: true, requestHeaders: 'authorization' });
+  const evil = corsHeaders('https://evil.example', policies.origin, { preflight: true, requestHeaders: 'authorization', requestPrivateNetwork: true });
   assert.is(evil['Access-Control-Allow-Methods'], undefined);
   assert.is(evil['Access-Control-Allow-Origin'], undefined);
+  assert.is(evil['Access-Control-Allow-Private-Network'], undefined, 'no private-network grant for a refused origin');
+  const open = policiesFor({ allowNullOrigin: true }).policies;
+  const nul = corsHeaders('null', open.origin, { preflight: true, requestPrivateNetwork: true });
+  assert.is(nul['Access-Control-Allow-Origin'], 'null', 'null allowed when asked for');
+  assert.is(nul['Access-Control-Allow-Private-Network'], undefined, 'but never a private-network grant: any site can be null');
 });
 
 test('end to end on a real server: REST middleware and upgrade handler refuse and admit', async () => {

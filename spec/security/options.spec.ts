@@ -1,7 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { DEFAULT_SECURITY, resolveSecurityOptions } from '../../lib/security/options.js';
-import { httpServerOptions, wsServerOptions } from '../../lib/security/server-options.js';
+import { httpServerOptions } from '../../lib/security/server-options.js';
+import { OptionError } from '../../lib/option-check.js';
 
 const TOKEN = '0123456789abcdef';
 
@@ -10,7 +11,7 @@ test('no input and no environment gives the defaults', () => {
   assert.is(DEFAULT_SECURITY.token, undefined);
   assert.is(DEFAULT_SECURITY.maxUrlBytes, 8192);
   assert.is(DEFAULT_SECURITY.maxHeaderBytes, 16384);
-  assert.is(DEFAULT_SECURITY.wsMaxPayloadBytes, 4096);
+  assert.is(DEFAULT_SECURITY.allowNullOrigin, false, 'Origin: null is refused unless asked for');
 });
 
 test('the token comes from WIDGETS_TOKEN unless given; an empty variable is unset', () => {
@@ -45,18 +46,17 @@ test('partial rate limits merge with the defaults and must be positive', () => {
 });
 
 test('sizes, counts and timeouts are range-checked with the option named', () => {
-  assert.throws(() => resolveSecurityOptions({ maxWsClients: 0 }, {}), /maxWsClients must be a whole number from 1/);
-  assert.throws(() => resolveSecurityOptions({ maxUrlBytes: 10 }, {}), /maxUrlBytes/);
-  assert.throws(() => resolveSecurityOptions({ wsMaxPayloadBytes: -1 }, {}), /wsMaxPayloadBytes/);
+  assert.throws(() => resolveSecurityOptions({ maxUrlBytes: 10 }, {}), /maxUrlBytes must be a whole number from 256/);
+  assert.throws(() => resolveSecurityOptions({ maxUrlBytes: 10 }, {}), (e: Error) => e instanceof OptionError);
+  assert.throws(() => resolveSecurityOptions({ allowNullOrigin: 'yes' as unknown as boolean }, {}), /allowNullOrigin must be true or false/);
   assert.throws(() => resolveSecurityOptions({ idleTimeoutMs: 5.5 }, {}), /idleTimeoutMs/);
   assert.throws(() => resolveSecurityOptions({ headersTimeoutMs: 20_000, requestTimeoutMs: 10_000 }, {}), /must not exceed requestTimeoutMs/);
   assert.throws(() => resolveSecurityOptions({ maxUrlBytes: 32 * 1024 }, {}), /cannot exceed maxHeaderBytes/);
 });
 
-test('server options carry the limits to Node and ws', () => {
-  const s = resolveSecurityOptions({ maxHeaderBytes: 8192, maxUrlBytes: 4096, wsMaxPayloadBytes: 1024 }, {});
+test('server options carry the limits to Node', () => {
+  const s = resolveSecurityOptions({ maxHeaderBytes: 8192, maxUrlBytes: 4096 }, {});
   assert.equal(httpServerOptions(s), { maxHeaderSize: 8192, headersTimeout: 10_000, requestTimeout: 15_000, keepAliveTimeout: 5_000, connectionsCheckingInterval: 5_000, requireHostHeader: false });
-  assert.equal(wsServerOptions(s), { noServer: true, maxPayload: 1024, perMessageDeflate: false });
 });
 
 test.run();

@@ -22,15 +22,16 @@ test('loopback pages on any port, http and https, are allowed by default', () =>
   }
 });
 
-test('Electron pages loaded from disk (null and file://) are allowed by default', () => {
-  assert.ok(defaults('null'));
+test('file:// (Electron pages from disk) is allowed by default; null (any sandboxed iframe) is not', () => {
   assert.ok(defaults('file://'));
+  assert.not.ok(defaults('null'));
 });
 
-test('null can be turned off; file:// stays allowed', () => {
-  const strict = createOriginPolicy({ allowNullOrigin: false });
-  assert.not.ok(strict('null'));
-  assert.ok(strict('file://'));
+test('null is allowed only when asked for; file:// stays allowed either way', () => {
+  const open = createOriginPolicy({ allowNullOrigin: true });
+  assert.ok(open('null'));
+  assert.ok(open('file://'));
+  assert.not.ok(open('https://evil.example'), 'allowing null allows nothing else');
 });
 
 test('foreign web pages are refused', () => {
@@ -103,7 +104,8 @@ test('malformed or dangerous patterns are refused with a message naming the patt
     ['https://ex*ample.com', /expected/],
     ['example.com', /expected an origin/],
     ['http://localhost:70000', /port out of range/],
-    ['null', /allowed by default/],
+    ['null', /--allow-null-origin/],
+    ['file://', /always allowed/],
   ];
   for (const [pattern, why] of bad) {
     assert.throws(() => parseOriginPattern(pattern), (e: Error) => e.message.includes(JSON.stringify(pattern)) && why.test(e.message), pattern);

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { clearToolCache, killTree, liveChildren, resolveTool, runTool, spawnTool } from '../../lib/tools/run-tool.js';
@@ -67,40 +67,62 @@ test('killTree kills a long-lived child at once, and the registry forgets it', a
   }
 });
 
-async function startService(env: NodeJS.ProcessEnv, intervalMs: number) {
+/**
+ * A stand-in service (spec/tools/gpu-parent.ts) reading the fake nvidia-smi in loop mode. It is
+ * registered in `started` at once, so a failing test still kills it (it shares our stderr).
+ */
+const started = new Set<ChildProcess>();
+async function startService(env: NodeJS.ProcessEnv, intervalMs: number): Promise<ChildProcess> {
   const parent = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'spec/tools/gpu-parent.ts')], { cwd: root, env: { ...env, GPU_PARENT_SERVICE: '1', GPU_PARENT_INTERVAL_MS: String(intervalMs) }, stdio: ['ignore', 'pipe', 'inherit'] });
+  started.add(parent);
+  parent.once('exit', () => started.delete(parent));
   await new Promise<void>((resolve, reject) => {
     const t = setTimeout(() => reject(new Error('the service never got loop samples')), 10_000);
-    parent.stdout.on('data', (d: Buffer) => { if (d.toString().includes('ready')) { clearTimeout(t); resolve(); } });
+    parent.stdout!.on('data', (d: Buffer) => { if (d.toString().includes('ready')) { clearTimeout(t); resolve(); } });
   });
   return parent;
 }
+
+/** The loop-mode child's pid, once it has started (a placeholder sample may come before it). */
+async function loopPid(fake: ReturnType<typeof fakeGpuPath>): Promise<number> {
+  const end = Date.now() + 10_000;
+  for (;;) {
+    const loop = fake.pids().find((p) => p.args.some((a) => a.startsWith('--loop-ms')));
+    if (loop) return loop.pid;
+    if (Date.now() > end) throw new Error('no loop-mode nvidia-smi started');
+    await sleep(25);
+  }
+}
+
+test.after.each(() => {
+  for (const parent of started) parent.kill('SIGKILL');
+});
 
 test('no orphan nvidia-smi after the service gets SIGTERM: killed at once by the registry', async () => {
   const fake = fakeGpuPath({ FAKE_NVIDIA_SMI_CSV: fixture('nvidia-smi/query-gpu-all-fields-h100-590.48.01-load.csv') }, ['nvidia-smi']);
   try {
     // A 5 s loop period: the child writes nothing during the check, so only an explicit kill can end it.
     const parent = await startService(fake.env, 5000);
-    const loopPid = fake.pids().find((p) => p.args.some((a) => a.startsWith('--loop-ms')))!.pid;
-    assert.ok(isAlive(loopPid));
+    const pid = await loopPid(fake);
+    assert.ok(isAlive(pid));
     const exited = new Promise((r) => parent.on('exit', r));
     parent.kill('SIGTERM');
     await exited;
-    assert.ok(await gone([loopPid], 1000), 'the loop child died with the service, long before its next write');
+    assert.ok(await gone([pid], 1000), 'the loop child died with the service, long before its next write');
   } finally {
     fake.cleanup();
   }
 });
 
-test('no orphan nvidia-smi even when the service is SIGKILLed (its next write hits a closed pipe)', async () => {
+test('no orphan nvidia-smi even when the service is SIGKILLed (parent-death signal; else its next write hits a closed pipe)', async () => {
   const fake = fakeGpuPath({ FAKE_NVIDIA_SMI_CSV: fixture('nvidia-smi/query-gpu-all-fields-h100-590.48.01-load.csv') }, ['nvidia-smi']);
   try {
     const parent = await startService(fake.env, 100);
-    const loopPid = fake.pids().find((p) => p.args.some((a) => a.startsWith('--loop-ms')))!.pid;
+    const pid = await loopPid(fake);
     const exited = new Promise((r) => parent.on('exit', r));
     parent.kill('SIGKILL');
     await exited;
-    assert.ok(await gone([loopPid], 2000), 'the loop child died within a few loop periods');
+    assert.ok(await gone([pid], 2000), 'the loop child died within a few loop periods');
   } finally {
     fake.cleanup();
   }

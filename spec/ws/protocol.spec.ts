@@ -79,6 +79,31 @@ test('errors never echo long client input', () => {
   assert.ok(e.length < 200, `error is ${e.length} chars`);
 });
 
+test('history on connect: ?history=1 for all kept, ?history=<ISO time> for after it, absent or 0 for none', () => {
+  const historyOf = (q: string) => {
+    const r = parseQuery(q, limits);
+    if (!r.ok) throw new Error(r.error);
+    return r.history;
+  };
+  assert.is(historyOf('topics=cpu'), undefined);
+  assert.is(historyOf('history=0'), undefined);
+  assert.equal(historyOf('history=1'), {});
+  assert.equal(historyOf('history=true&topics=gpu'), {});
+  assert.equal(historyOf('history=2026-01-01T00:00:02Z'), { since: Date.parse('2026-01-01T00:00:02Z') });
+  assert.match(err(parseQuery('history=later', limits)), /^history: since must be an ISO-8601 time with a zone/);
+});
+
+test('history by message: true or an ISO time, alone or with a subscription', () => {
+  const cur = DEFAULT_SELECTION;
+  const alone = parseClientMessage('{"history": true}', cur, limits);
+  assert.equal(alone, { ok: true, selection: cur, history: {} });
+  const both = parseClientMessage('{"subscribe": ["gpu"], "history": "2026-01-01T00:00:00.000Z"}', cur, limits);
+  assert.equal(both, { ok: true, selection: { topics: ['gpu'], intervalMs: null }, history: { since: Date.parse('2026-01-01T00:00:00Z') } });
+  assert.equal(parseClientMessage('{"interval": 1000, "history": false}', cur, limits), { ok: true, selection: { topics: cur.topics, intervalMs: 1000 } });
+  assert.match(err(parseClientMessage('{"history": 1}', cur, limits)), /"history" must be true or an ISO time, got 1/);
+  assert.match(err(parseClientMessage('{"history": "yesterday"}', cur, limits)), /history: since must be an ISO-8601 time/);
+});
+
 test('selection keys are equal for equal selections', () => {
   assert.is(selectionKey({ topics: ['cpu', 'gpu'], intervalMs: null }), selectionKey(ok(parseQuery('topics=gpu,cpu', limits))));
   assert.is.not(selectionKey({ topics: ['cpu'], intervalMs: 1000 }), selectionKey({ topics: ['cpu'], intervalMs: null }));

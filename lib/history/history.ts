@@ -1,0 +1,96 @@
+// Recent readings per topic, for sparklines and late joiners. Each topic keeps a ring buffer of
+// (time, value) filled by the monitor while its collector runs; a query joins the topics on the
+// time grid of the interval (collectors tick on multiples of it), one row per tick.
+import type { HistoryResponse, HistorySample, Topic, TopicPayloads } from '../types.js';
+import { TOPICS } from '../types.js';
+import { RingBuffer } from './ring-buffer.js';
+import { SERVICE_DEFAULTS } from '../defaults.js';
+
+/** Default span kept: the last 10 minutes. */
+export const DEFAULT_HISTORY_MS = SERVICE_DEFAULTS.historyMs;
+/** Hard cap on readings kept per topic, whatever the span and interval (3600 = 1 h at 1 s). */
+export const MAX_HISTORY_SAMPLES = 3600;
+
+export interface HistoryQuery {
+  /** Topics to include (contract order); default all. */
+  topics?: readonly Topic[];
+  /** Only ticks after this time (epoch ms, exclusive). */
+  since?: number;
+}
+
+export type { HistoryResponse, HistorySample } from '../types.js';
+
+export interface History {
+  record<K extends Topic>(topic: K, at: number, value: TopicPayloads[K]): void;
+  query(query?: HistoryQuery): HistoryResponse;
+  /** Readings kept per topic at most. */
+  capacity(topic: Topic): number;
+  /** Readings kept now. */
+  size(topic: Topic): number;
+}
+
+interface Entry {
+  at: number;
+  value: unknown;
+}
+
+/** How many readings a topic keeps: the span at its interval, at most MAX_HISTORY_SAMPLES; 0 = none. */
+export function historyCapacity(historyMs: number, intervalMs: number): number {
+  return historyMs <= 0 ? 0 : Math.min(MAX_HISTORY_SAMPLES, Math.ceil(historyMs / intervalMs));
+}
+
+export function createHistory(historyMs: number, intervals: Record<Topic, number>): History {
+  const buffers = new Map<Topic, RingBuffer<Entry>>();
+  for (const t of TOPICS) {
+    const capacity = historyCapacity(historyMs, intervals[t]);
+    if (capacity > 0) buffers.set(t, new RingBuffer<Entry>(capacity));
+  }
+  const slotOf = (at: number, intervalMs: number) => Math.floor(at / intervalMs);
+
+  function record<K extends Topic>(topic: K, at: number, value: TopicPayloads[K]): void {
+    const buffer = buffers.get(topic);
+    if (!buffer) return;
+    const last = buffer.last();
+    // A second reading within one tick (a restarted collector, a GPU tool on its own clock) replaces the first.
+    if (last && slotOf(last.at, intervals[topic]) === slotOf(at, intervals[topic])) buffer.replaceLast({ at, value });
+    else buffer.push({ at, value });
+  }
+
+  function query({ topics = TOPICS, since }: HistoryQuery = {}): HistoryResponse {
+    const named = TOPICS.filter((t) => topics.includes(t));
+    const chosen = named.length > 0 ? named : TOPICS;
+    const intervalMs = Math.max(...chosen.map((t) => intervals[t]));
+    const bySlot = new Map<Topic, Map<number, unknown>>();
+    const slots = new Set<number>();
+    for (const t of chosen) {
+      const values = new Map<number, unknown>();
+      for (const { at, value } of buffers.get(t)?.toArray() ?? []) {
+        const slot = slotOf(at, intervalMs);
+        values.set(slot, value); // the newest reading of the tick wins
+        slots.add(slot);
+      }
+      bySlot.set(t, values);
+    }
+    const samples: HistorySample[] = [];
+    for (const slot of [...slots].sort((a, b) => a - b)) {
+      const time = slot * intervalMs;
+      if (since !== undefined && time <= since) continue;
+      const row: Record<string, unknown> = { timestamp: new Date(time).toISOString() };
+      // A topic read just before the tick boundary (its own clock) counts for the next tick too, as
+      // the live stream would have sent it; older than that is a gap.
+      for (const t of chosen) {
+        const values = bySlot.get(t)!;
+        row[t] = values.has(slot) ? values.get(slot) : values.has(slot - 1) ? values.get(slot - 1) : null;
+      }
+      samples.push(row as HistorySample);
+    }
+    return { intervalMs, samples };
+  }
+
+  return {
+    record,
+    query,
+    capacity: (t) => buffers.get(t)?.capacity ?? 0,
+    size: (t) => buffers.get(t)?.size ?? 0,
+  };
+}
