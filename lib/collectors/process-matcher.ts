@@ -1,3 +1,4 @@
+import { OptionError } from '../option-check.js';
 import type { ProcessStats } from '../types.js';
 
 /** Decides whether a process is interesting, from its name and (when known) its command line. */
@@ -58,7 +59,7 @@ function toRegExp(pattern: string | RegExp): RegExp {
   try {
     return new RegExp(pattern, 'i');
   } catch (error) {
-    throw new SyntaxError(`process pattern ${JSON.stringify(pattern)} is not a valid regular expression: ${(error as Error).message}`);
+    throw new OptionError(`process pattern ${JSON.stringify(pattern)} is not a valid regular expression: ${(error as Error).message}`);
   }
 }
 
