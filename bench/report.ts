@@ -69,7 +69,7 @@ export function table(r: BenchResults): string {
     row(`GPU stand-in: ${g.name}: CPU % / spawns per sample / RSS MiB incl. children`, { [OURS]: `${f2(g.cpuPercent)} % / ${f2(g.spawnsPerSample)} / ${f1(g.treeRssMiB)}` });
   }
   for (const c of r.rest ?? []) {
-    row(`REST /api/stats, wrk ${c.name}: req/s, p50 / p99 ms`, { [OURS]: `${Math.round(c.requestsPerSec).toLocaleString('en')} req/s, ${f2(c.p50Ms)} / ${f2(c.p99Ms)} ms${c.non2xx || c.errors ? ` (${c.non2xx} non-2xx, ${c.errors} errors)` : ''}` });
+    row(`REST ${c.name.startsWith("/api/") ? "" : "/api/stats, "}wrk ${c.name}: req/s, p50 / p99 ms`, { [OURS]: `${Math.round(c.requestsPerSec).toLocaleString('en')} req/s, ${f2(c.p50Ms)} / ${f2(c.p99Ms)} ms${c.non2xx || c.errors ? ` (${c.non2xx} non-2xx, ${c.errors} errors)` : ''}` });
   }
   for (const c of r.fanout?.cases ?? []) {
     row(`WebSocket fan-out, ${c.clients.toLocaleString('en')} client(s): CPU % / RSS MiB / msg per client per s`, { [OURS]: `${f2(c.cpuPercent)} % / ${f1(c.rssMiB)} / ${f2(c.messagesPerClientPerSec)}` });

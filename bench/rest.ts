@@ -1,5 +1,6 @@
-// REST under load: wrk on loopback against /api/stats, flat out and paced near 5,000 req/s, each
-// without and with a WebSocket client streaming at the same time.
+// REST under load: wrk on loopback against /api/stats, flat out and paced near 5,000 req/s, and
+// /api/health (which reads no stream) flat out as the baseline of the same run, each without and
+// with a WebSocket client streaming at the same time.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -35,10 +36,12 @@ export async function runRest(o: { seconds: number; intervalMs: number }): Promi
       const service = await startService({ intervalMs: o.intervalMs, clients, args: ['--rate-limit', '1000000', '--rate-burst', '1000000'] });
       try {
         const url = `http://127.0.0.1:${service.port}/api/stats`;
+        const health = `http://127.0.0.1:${service.port}/api/health`;
         await fetch(url).then((r) => r.arrayBuffer()); // wake collection, as a dashboard would have
         await sleep(o.intervalMs * 2);
         const ws = clients ? ', with a WebSocket client' : ', no WebSocket client';
         cases.push(wrk(`flat out (1 thread, 8 connections)${ws}`, ['-t1', '-c8', `-d${o.seconds}s`, '--latency', url]));
+        cases.push(wrk(`/api/health flat out (baseline: no stream read)${ws}`, ['-t1', '-c8', `-d${o.seconds}s`, '--latency', health]));
         cases.push(wrk(`paced ~5,000 req/s (${PACED.connections} connections, ${PACED.delayMs} ms apart)${ws}`,
           ['-t1', `-c${PACED.connections}`, `-d${o.seconds}s`, '--latency', '-s', paced, url]));
       } finally {
