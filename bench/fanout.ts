@@ -14,6 +14,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { WebSocket } from 'ws';
 import { median, rssBytes } from './proc-usage.js';
+import { stopChild } from './systems.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const self = fileURLToPath(import.meta.url);
@@ -195,17 +196,6 @@ function startChild(maxClients: number, intervalMs: number): Promise<{ child: Ch
   );
 }
 
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const hard = setTimeout(() => child.kill('SIGKILL'), 3000);
-    child.once('exit', () => {
-      clearTimeout(hard);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
-}
 
 /** The service side: the real monitor and server, with room for the clients (the default caps are lower). */
 async function serve(serverModule: string, maxClients: number, intervalMs: number): Promise<void> {

@@ -55,16 +55,21 @@ async function waitForHttp(url: string, child: ChildProcess, timeoutMs = 20_000)
 function stopper(child: ChildProcess, before?: () => void): () => Promise<void> {
   return () => {
     before?.();
-    if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-    return new Promise((resolve) => {
-      const hard = setTimeout(() => child.kill('SIGKILL'), 3000);
-      child.once('exit', () => {
-        clearTimeout(hard);
-        resolve();
-      });
-      child.kill('SIGTERM');
-    });
+    return stopChild(child);
   };
+}
+
+/** SIGTERM, then SIGKILL after 3 s; resolves once the child is gone. */
+export function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const hard = setTimeout(() => child.kill('SIGKILL'), 3000);
+    child.once('exit', () => {
+      clearTimeout(hard);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
 }
 
 export interface ServiceOptions {
