@@ -71,6 +71,14 @@ export const MIN_INTERVAL_MS = SERVICE_DEFAULTS.minIntervalMs;
 export const MAX_INTERVAL_MS = SERVICE_DEFAULTS.maxIntervalMs;
 export const MAX_HISTORY_MS = SERVICE_DEFAULTS.maxHistoryMs;
 
+/**
+ * How often a selection of topics is sent: the requested interval, but never faster than the
+ * fastest of their collectors (what `select()` paces on, and what a WebSocket client is told).
+ */
+export function selectionPace(intervals: Readonly<Record<Topic, number>>, topics: readonly Topic[], requestedMs?: number | null): number {
+  return Math.max(requestedMs ?? 0, Math.min(...topics.map((t) => intervals[t])));
+}
+
 export function resolveMonitorOptions(options: MonitorOptions = {}): ResolvedMonitorOptions {
   if (options === null || typeof options !== 'object') throw new OptionError('monitor options must be an object');
   const intervalMs = checkMs('intervalMs', options.intervalMs ?? SERVICE_DEFAULTS.intervalMs, MIN_INTERVAL_MS, MAX_INTERVAL_MS);

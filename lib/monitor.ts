@@ -26,7 +26,8 @@ import { selectProcesses } from './collectors/process-matcher.js';
 import { createHistory, type HistoryQuery, type HistoryResponse } from './history/history.js';
 import { readUptime } from './procfs/read-uptime.js';
 import { silentLogger } from './log.js';
-import { collectorOptions, resolveMonitorOptions, type MonitorOptions, type ResolvedMonitorOptions } from './monitor-options.js';
+import { OptionError } from './option-check.js';
+import { collectorOptions, resolveMonitorOptions, selectionPace, type MonitorOptions, type ResolvedMonitorOptions } from './monitor-options.js';
 import { combineOnGrid } from './stream/combine-on-grid.js';
 import { holdWarm } from './stream/hold-warm.js';
 import { promptFirst } from './stream/prompt-first.js';
@@ -98,9 +99,17 @@ export function createMonitor(options: MonitorOptions = {}): Monitor {
     TOPICS.map((t) => [t, new BehaviorSubject<CollectorHealth>({ state: 'idle', activations: 0 })]),
   ) as Record<Topic, BehaviorSubject<CollectorHealth>>;
   const history = createHistory(resolved.historyMs, resolved.intervals);
+  // The AI/ML list of one process sample, computed once however many readers (history, the
+  // processes topic in each selection, REST) ask for it.
+  const aiListOf = new WeakMap<Sample<ProcessStats[]>, ProcessStats[]>();
+  const aiList = (sample: Sample<ProcessStats[]>): ProcessStats[] => {
+    let list = aiListOf.get(sample);
+    if (!list) aiListOf.set(sample, (list = selectProcesses(sample.value, resolved.processes)));
+    return list;
+  };
   const record = (topic: Topic, sample: Sample<unknown>) => {
     if (!sample.ok) return; // placeholders and kept-over values are not readings
-    const value = topic === 'processes' ? selectProcesses(sample.value as ProcessStats[], resolved.processes) : sample.value;
+    const value = topic === 'processes' ? aiList(sample as Sample<ProcessStats[]>) : sample.value;
     // The scheduler's clock (Date.now() in production) so that specs can run history in virtual time.
     history.record(topic, scheduler.now(), value as never);
   };
@@ -168,10 +177,7 @@ export function createMonitor(options: MonitorOptions = {}): Monitor {
   const samples = {} as { [K in Topic]: Observable<Sample<unknown>> };
   for (const t of TOPICS) if (t !== 'processes') samples[t] = sharedSource(t);
   const allProcessSamples = sharedSource<ProcessStats[]>('processes');
-  const { matcher, limit } = resolved.processes;
-  samples.processes = allProcessSamples.pipe(
-    map((s) => ({ ...s, value: selectProcesses(s.value, { matcher, limit }) })),
-  );
+  samples.processes = allProcessSamples.pipe(map((s) => ({ ...s, value: aiList(s) })));
 
   const values = Object.fromEntries(
     TOPICS.map((t) => [t, samples[t].pipe(map((s) => s.value))]),
@@ -180,8 +186,8 @@ export function createMonitor(options: MonitorOptions = {}): Monitor {
   const selections = new Map<string, Observable<StatsSelection>>();
   function select(topics: readonly Topic[], intervalMs?: number): Observable<StatsSelection> {
     const chosen = TOPICS.filter((t) => topics.includes(t));
-    if (chosen.length === 0) throw new RangeError(`select: no known topic in ${JSON.stringify(topics)} (known: ${TOPICS.join(', ')})`);
-    const pace = Math.max(intervalMs ?? 0, Math.min(...chosen.map((t) => resolved.intervals[t])));
+    if (chosen.length === 0) throw new OptionError(`select: no known topic in ${JSON.stringify(topics)} (known: ${TOPICS.join(', ')})`);
+    const pace = selectionPace(resolved.intervals, chosen, intervalMs);
     const key = `${chosen.join(',')}@${pace}`;
     let stream = selections.get(key);
     if (!stream) {

@@ -2,6 +2,7 @@
 // JSON.stringify (and one UTF-8 encoding) per tick, however many clients there are.
 import { Observable, ReplaySubject, map, share } from 'rxjs';
 import type { Monitor } from '../monitor.js';
+import { selectionPace } from '../monitor-options.js';
 import { selectionKey, type Selection } from './protocol.js';
 
 /** One serialized stats message, ready to be sent as a text frame to any number of sockets. */
@@ -21,13 +22,8 @@ export interface FrameSource {
 export function createFrameSource(monitor: Monitor): FrameSource {
   const cache = new Map<string, { refs: number; stream: Observable<Frame> }>();
 
-  const baseIntervalMs = (selection: Selection) =>
-    Math.min(...selection.topics.map((t) => monitor.options.intervals[t]));
-
-  function effectiveIntervalMs(selection: Selection): number {
-    const base = baseIntervalMs(selection);
-    return selection.intervalMs === null ? base : Math.max(base, selection.intervalMs);
-  }
+  const effectiveIntervalMs = (selection: Selection): number =>
+    selectionPace(monitor.options.intervals, selection.topics, selection.intervalMs);
 
   function frames(selection: Selection): Observable<Frame> {
     const key = selectionKey(selection);
