@@ -9,8 +9,9 @@ const VENDORS = [['nvidia', 'NVIDIA'], ['amd', 'AMD']] as const;
 export function describeGpus(gpus: readonly GpuStats[], source: string | undefined, reason: string | undefined): string {
   const missing = VENDORS.filter(([v]) => !gpus.some((g) => g.vendor === v)).map(([, label]) => `${label}: none`);
   if (gpus.length === 0) {
-    const why = reason ?? (source === 'systeminformation' ? 'no nvidia-smi, amdgpu driver, rocm-smi or amd-smi, and the OS lists no adapter' : source);
-    return `GPU: none found${why ? ` (${why})` : ''}`;
+    if (reason) return `GPU: none found (${reason})`;
+    if (source === 'systeminformation') return 'GPU: none found (no nvidia-smi, amdgpu driver, rocm-smi or amd-smi, and the OS lists no adapter)';
+    return `GPU: none found${source ? ` via ${source}` : ''}`;
   }
   const counts = new Map<string, number>();
   for (const g of gpus) counts.set(g.name, (counts.get(g.name) ?? 0) + 1);

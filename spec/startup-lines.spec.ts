@@ -19,6 +19,8 @@ test('says why when no GPU was found', () => {
   assert.is(describeGpus([], 'nvidia-smi', 'nvidia-smi: cannot talk to the NVIDIA driver (is it installed and loaded?)'),
     'GPU: none found (nvidia-smi: cannot talk to the NVIDIA driver (is it installed and loaded?))');
   assert.match(describeGpus([], 'systeminformation', undefined), /^GPU: none found \(no nvidia-smi, amdgpu driver, rocm-smi or amd-smi/);
+  // Another back-end that answered "nothing here" is named like a back-end that found GPUs.
+  assert.is(describeGpus([], 'sysfs (no display controller)', undefined), 'GPU: none found via sysfs (no display controller)');
 });
 
 test('exit-with-parent names the parent and how to turn it off', () => {
