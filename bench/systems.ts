@@ -82,10 +82,10 @@ export interface ServiceOptions {
   name?: string;
 }
 
-/** The built service exactly as `npm start` runs it (dist/lib/cli.js), with its WebSocket clients. */
+/** The built service exactly as `npm start` runs it (dist/widgets-service.mjs), with its WebSocket clients. */
 export async function startService(options: ServiceOptions): Promise<Running & { port: number }> {
-  const cli = join(root, 'dist', 'lib', 'cli.js');
-  if (!existsSync(cli)) throw new Error('dist/lib/cli.js is missing: run `npm run build` (npm run bench does)');
+  const cli = join(root, 'dist', 'widgets-service.mjs');
+  if (!existsSync(cli)) throw new Error('dist/widgets-service.mjs is missing: run `npm run build` (npm run bench does)');
   const port = await freePort();
   const nodeArgs = process.env.BENCH_SERVICE_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
   const child = spawn(process.execPath, [...nodeArgs, cli, '--port', String(port), '--interval', `${options.intervalMs}ms`, '-q', ...(options.args ?? [])], {

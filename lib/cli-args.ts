@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { HTTP_DEFAULTS, SERVICE_DEFAULTS, WS_DEFAULTS, formatDuration } from './defaults.js';
 import { checkMs, checkPositive, checkWhole, OptionError } from './option-check.js';
+import { OPTIMIZER_MODES, type OptimizerMode } from './lifecycle/optimizer.js';
 import type { SecurityInput } from './security/options.js';
 import type { TlsOptions } from './server.js';
 import type { StatsSocketOptions } from './ws/socket-options.js';
@@ -25,6 +26,8 @@ export interface CliConfig {
   /** Seconds without any client before the process exits; undefined = never. */
   idleExitSeconds: number | undefined;
   exitWithParent: boolean;
+  /** When V8's optimizing compiler runs (lib/lifecycle/optimizer.ts). */
+  optimizer: OptimizerMode;
   security: SecurityInput;
   webSocket: StatsSocketOptions;
   /** PEM files for HTTPS/WSS (both or neither). */
@@ -60,6 +63,7 @@ export const FLAGS: readonly Flag[] = [
   { long: 'include-network-fs', section: 'Options', help: 'list NFS/SMB/FUSE mounts too (each probed with a timeout)' },
   { long: 'idle-exit', arg: '<secs>', section: 'Options', help: 'exit when no client has connected or read for this long' },
   { long: 'no-exit-with-parent', section: 'Options', help: 'keep running when the process that started this one dies' },
+  { long: 'optimizer', arg: '<mode>', section: 'Options', help: "V8's optimizing compiler: auto (off until the service is busy; about 5 MB less memory), on, off (default auto)" },
   { long: 'token', arg: '<secret>', section: 'Security (see README "Security")', help: 'require "Authorization: Bearer <secret>" (or WIDGETS_TOKEN); needed to listen on anything but loopback' },
   { long: 'tls-cert', arg: '<file>', section: 'Security (see README "Security")', help: 'serve HTTPS and WSS with this PEM certificate (chain); needs --tls-key' },
   { long: 'tls-key', arg: '<file>', section: 'Security (see README "Security")', help: 'the PEM private key for --tls-cert' },
@@ -152,6 +156,7 @@ export function parseCli(argv: string[]): CliConfig {
     includeNetworkFs: on('include-network-fs'),
     idleExitSeconds: text('idle-exit') === undefined ? undefined : positiveFlag('--idle-exit', text('idle-exit')!, 31 * 24 * 3600),
     exitWithParent: !on('no-exit-with-parent'),
+    optimizer: text('optimizer') === undefined ? 'auto' : optimizerFlag(text('optimizer')!),
     security: {
       ...(text('token') !== undefined ? { token: text('token') } : {}),
       ...(list('allow-origin') ? { allowOrigins: list('allow-origin') } : {}),
@@ -169,6 +174,11 @@ export function parseCli(argv: string[]): CliConfig {
     webSocket: maxWsClients === undefined ? {} : { maxClients: wholeFlag('--max-ws-clients', maxWsClients, 1, 100_000) },
     tlsFiles: tlsCert !== undefined && tlsKey !== undefined ? { cert: tlsCert, key: tlsKey } : undefined,
   };
+}
+
+function optimizerFlag(value: string): OptimizerMode {
+  if ((OPTIMIZER_MODES as readonly string[]).includes(value)) return value as OptimizerMode;
+  throw new UsageError(`--optimizer must be one of ${OPTIMIZER_MODES.join(', ')}, got "${value}"`);
 }
 
 /** Reads the --tls-cert / --tls-key files; an error names the flag and the file. */

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
+import './lifecycle/optimizer-early.js';
 import { oneLine } from './format/one-line.js';
 import { parseCli, readTlsFiles, UsageError, usage } from './cli-args.js';
+import { manageOptimizer } from './lifecycle/optimizer.js';
 import { watchParent } from './lifecycle/parent-watch.js';
 import { createLogger, type Logger } from './log.js';
 import type { Monitor } from './monitor.js';
@@ -14,6 +16,10 @@ async function main(argv: string[]): Promise<void> {
   if (config.help) return void process.stdout.write(usage() + '\n');
   if (config.version) return void process.stdout.write(VERSION + '\n');
   const logger = createLogger({ quiet: config.quiet });
+  // Before any code gets hot: see lib/lifecycle/optimizer.ts.
+  const stopOptimizerWatch = manageOptimizer(config.optimizer, undefined, {
+    onEnabled: (share) => logger.info(`busy (${(share * 100).toFixed(1)} % CPU over 5 s): V8's optimizing compiler is on from now`),
+  });
   // A bug in one handler, socket or collector is logged (once per minute) and the service goes on.
   process.on('uncaughtException', (error) => logger.warnOnce(`uncaught:${oneLine(error)}`, `unexpected error (service continues): ${oneLine(error)}`));
   process.on('unhandledRejection', (error) => logger.warnOnce(`unhandled:${oneLine(error)}`, `unexpected error (service continues): ${oneLine(error)}`));
@@ -23,6 +29,7 @@ async function main(argv: string[]): Promise<void> {
   const shutdown = (why: string) => {
     if (closing) return;
     closing = true;
+    stopOptimizerWatch();
     logger.info(`${why}: shutting down`);
     // Never hang on shutdown: whatever is still open after 2 s is abandoned.
     setTimeout(() => process.exit(0), 2000).unref();

@@ -16,6 +16,9 @@ test('no arguments: every default comes from the defaults table', () => {
   assert.is(c.tlsFiles, undefined);
   assert.is(c.idleExitSeconds, undefined);
   assert.ok(c.exitWithParent);
+  assert.is(c.optimizer, 'auto');
+  assert.is(parseCli(['--optimizer', 'on']).optimizer, 'on');
+  assert.is(parseCli(['--optimizer', 'off']).optimizer, 'off');
 });
 
 test('the port: positional (the original contract) or --port, not both', () => {
@@ -51,6 +54,7 @@ test('errors name the flag, are UsageErrors (an OptionError, like the library), 
     [['--idle-exit', '0'], /^--idle-exit must be a number above 0/],
     [['--tls-cert', 'c.pem'], /--tls-cert and --tls-key go together/],
     [['--no-such-flag'], /Unknown option '--no-such-flag'/],
+    [['--optimizer', 'fast'], /^--optimizer must be one of auto, on, off, got "fast"$/],
   ];
   for (const [argv, message] of cases) {
     assert.throws(() => parseCli(argv), (e: Error) => e instanceof UsageError && e instanceof OptionError && message.test(e.message), argv.join(' '));

@@ -1,0 +1,96 @@
+// manageOptimizer: the policy on virtual time (a hand-moved CPU clock), then the real V8 flag in a
+// child node: a hot function is not TurboFan-compiled while the compiler is off, and is once on.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { VirtualTimeScheduler } from 'rxjs';
+import { manageOptimizer } from '../../lib/lifecycle/optimizer.js';
+import { ROOT } from '../helpers/service.js';
+
+const POLICY = { busyShare: 0.03, windowMs: 5000 };
+
+function harness(mode: 'auto' | 'on' | 'off') {
+  const scheduler = new VirtualTimeScheduler();
+  const flags: string[] = [];
+  const enabled: number[] = [];
+  let cpu = 0; // µs
+  let reads = 0;
+  const stop = manageOptimizer(mode, POLICY, {
+    scheduler,
+    setFlags: (f) => flags.push(f),
+    cpuMicros: () => (reads++, cpu),
+    onEnabled: (share) => enabled.push(share),
+  });
+  /** One window during which the process used `share` of a core. */
+  const windowAt = (share: number) => {
+    cpu += share * POLICY.windowMs * 1000;
+    scheduler.maxFrames = scheduler.frame + POLICY.windowMs;
+    scheduler.flush();
+  };
+  return { flags, enabled, windowAt, stop, reads: () => reads };
+}
+
+test('auto: off from the start, stays off at a steady 0.2 % of a core, turns on in the first busy window, then stops looking', () => {
+  const h = harness('auto');
+  assert.equal(h.flags, ['--no-turbofan']);
+  for (let i = 0; i < 10; i++) h.windowAt(0.002);
+  assert.equal(h.flags, ['--no-turbofan'], 'a quiet service never turns it on');
+  h.windowAt(0.025);
+  assert.equal(h.flags, ['--no-turbofan'], 'just under the threshold');
+  h.windowAt(0.5);
+  assert.equal(h.flags, ['--no-turbofan', '--turbofan']);
+  assert.equal(h.enabled.map((s) => +s.toFixed(3)), [0.5], 'told once, with the share that did it');
+  const reads = h.reads();
+  h.windowAt(0.5);
+  h.windowAt(0);
+  assert.is(h.reads(), reads, 'no more looking once it is on');
+  assert.equal(h.flags, ['--no-turbofan', '--turbofan'], 'never turned off again');
+});
+
+test('on leaves V8 as it is; off never turns it on, however busy', () => {
+  const on = harness('on');
+  on.windowAt(1);
+  assert.equal(on.flags, []);
+  assert.is(on.reads(), 0, 'nothing watched');
+  const off = harness('off');
+  off.windowAt(1);
+  assert.equal(off.flags, ['--no-turbofan']);
+  assert.equal(off.enabled, []);
+});
+
+test('stop() ends the watch: a busy window after it changes nothing', () => {
+  const h = harness('auto');
+  h.stop();
+  h.windowAt(1);
+  assert.equal(h.flags, ['--no-turbofan']);
+});
+
+test('on this Node, the flags really decide: no TurboFan code while off, TurboFan code once turned on', () => {
+  const module = pathToFileURL(join(ROOT, 'dist', 'lib', 'lifecycle', 'optimizer.js')).href;
+  const script = `
+    const { manageOptimizer } = await import(${JSON.stringify(module)});
+    const status = new Function('f', 'return %GetOptimizationStatus(f)');
+    const TURBOFANNED = 1 << 6;
+    const { VirtualTimeScheduler } = await import('rxjs');
+    const scheduler = new VirtualTimeScheduler();
+    let cpu = 0;
+    manageOptimizer('auto', { busyShare: 0.03, windowMs: 1000 }, { cpuMicros: () => cpu, scheduler });
+    const tick = () => { scheduler.maxFrames = scheduler.frame + 1000; scheduler.flush(); };
+    function hot(n) { let s = 0; for (let i = 0; i < n; i++) s += i % 7; return s; }
+    const heat = async () => { for (let k = 0; k < 3000; k++) { hot(1000); if (k % 100 === 0) await new Promise((r) => setImmediate(r)); } };
+    await heat();
+    const off = (status(hot) & TURBOFANNED) !== 0;
+    cpu += 1e6; // a whole core for the 1 s window
+    tick();
+    await heat();
+    const on = (status(hot) & TURBOFANNED) !== 0;
+    console.log(JSON.stringify({ off, on }));
+  `;
+  const run = spawnSync(process.execPath, ['--allow-natives-syntax', '--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+  assert.is(run.status, 0, run.stderr);
+  assert.equal(JSON.parse(run.stdout.trim()), { off: false, on: true });
+});
+
+test.run();
