@@ -1,5 +1,5 @@
 import { STATUS_CODES, createServer as createHttpServer, type Server as HttpServer } from 'node:http';
-import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
+import type { Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { oneLine } from './format/one-line.js';
 import { SERVICE_DEFAULTS } from './defaults.js';
@@ -76,7 +76,7 @@ export async function createServer(monitor: Monitor, options: ServerOptions = {}
     logger.warnOnce('tls:clear', `listening on ${host || 'all interfaces'} without TLS: the token and the telemetry cross the network in clear text; use --tls-cert/--tls-key or a TLS reverse proxy`);
   }
 
-  const server = createTransport(httpServerOptions(security), tls, logger);
+  const server = await createTransport(httpServerOptions(security), tls, logger);
   server.setTimeout(security.idleTimeoutMs);
   const sockets = attachStatsSocket({
     server,
@@ -155,8 +155,10 @@ export function checkPort(port: unknown): number {
  * Plain HTTP, or HTTPS with the same limits. On the TLS port a plain-HTTP request fails the
  * handshake and its connection is closed (Node gives no way to answer it in clear text).
  */
-function createTransport(serverOptions: ReturnType<typeof httpServerOptions>, tls: TlsOptions | undefined, logger: Logger): Server {
+async function createTransport(serverOptions: ReturnType<typeof httpServerOptions>, tls: TlsOptions | undefined, logger: Logger): Promise<Server> {
   if (!tls) return createHttpServer(serverOptions);
+  // node:https (and tls) only when serving TLS: about 1 MB of the node binary stays untouched otherwise.
+  const { createServer: createHttpsServer } = await import('node:https');
   let server: HttpsServer;
   try {
     server = createHttpsServer({ ...serverOptions, cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2' });

@@ -9,7 +9,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, closeSync, copyFileSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createRequire } from 'node:module';
+import { builtinModules, createRequire } from 'node:module';
 import { build } from 'esbuild';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -77,6 +77,40 @@ const rxjsEsm = {
   },
 };
 
+/**
+ * Node's built-in modules load when the code that imports them starts, not all at the top of the
+ * bundle: each becomes a small CommonJS module around require(), so a module the service only
+ * imports lazily (execa with node:child_process, node:https for TLS) costs nothing until used. In
+ * an ES module bundle esbuild would otherwise hoist every built-in import to the top. ws's client
+ * side (https, tls) and compression (zlib), which the service never uses, get a stand-in that
+ * loads the real module at its first property access. Every built-in module loaded maps more of
+ * the node binary into memory (0.5–2 MB each, measured).
+ */
+const WS_UNUSED = new Set(['https', 'tls', 'zlib']);
+const builtinsOnUse = {
+  name: 'builtins-on-use',
+  setup(b) {
+    const builtins = new Set(builtinModules.filter((m) => !m.startsWith('_')));
+    const nameOf = (path) => path.replace(/^node:/, '');
+    const fromWs = /[\\/]node_modules[\\/]ws[\\/]/;
+    b.onResolve({ filter: /^[a-z_/:]+$/ }, (args) => {
+      if (args.namespace.startsWith('builtin')) return { path: args.path, external: true };
+      const name = nameOf(args.path);
+      if (!builtins.has(name)) return undefined;
+      const onFirstUse = fromWs.test(args.importer) && WS_UNUSED.has(name);
+      return { path: `node:${name}`, namespace: onFirstUse ? 'builtin-on-first-use' : 'builtin' };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'builtin' }, (args) => ({
+      loader: 'js',
+      contents: `module.exports = require(${JSON.stringify(args.path)});`,
+    }));
+    b.onLoad({ filter: /.*/, namespace: 'builtin-on-first-use' }, (args) => ({
+      loader: 'js',
+      contents: `let m; module.exports = new Proxy({}, { get: (_, key) => (m ??= require(${JSON.stringify(args.path)}))[key] });`,
+    }));
+  },
+};
+
 /** What both bundles share: every dependency inlined, the version baked in, minified. */
 const common = {
   entryPoints: [ENTRY],
@@ -85,7 +119,7 @@ const common = {
   target: 'node20',
   minify: true,
   legalComments: 'eof',
-  plugins: [absentAddons, rxjsEsm],
+  plugins: [absentAddons, rxjsEsm, builtinsOnUse],
   define: { __WIDGETS_SERVICE_VERSION__: JSON.stringify(version) },
   logLevel: 'warning',
 };

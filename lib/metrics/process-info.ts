@@ -1,5 +1,4 @@
 // The service's own process: what Prometheus client libraries export as process_* metrics.
-import { performance } from 'node:perf_hooks';
 import { tryReadDir, tryReadText } from '../procfs/read.js';
 import { parseMaxOpenFiles, parseVirtualMemoryBytes } from './proc-self.js';
 
@@ -16,6 +15,9 @@ export interface ProcessInfo {
   maxFds: number | null;
 }
 
+// Without node:perf_hooks (performance.timeOrigin): the service loads no module it does not need.
+const startTimeSeconds = (Date.now() - process.uptime() * 1000) / 1000;
+
 /** Reads this process's figures now. Outside Linux the /proc-only ones are null. */
 export function readProcessInfo(procRoot = '/proc', platform: NodeJS.Platform = process.platform): ProcessInfo {
   const cpu = process.cpuUsage();
@@ -28,7 +30,7 @@ export function readProcessInfo(procRoot = '/proc', platform: NodeJS.Platform = 
     cpuSeconds: (cpu.user + cpu.system) / 1e6,
     residentMemoryBytes: process.memoryUsage.rss(),
     virtualMemoryBytes: status === undefined ? null : parseVirtualMemoryBytes(status),
-    startTimeSeconds: performance.timeOrigin / 1000,
+    startTimeSeconds,
     openFds: fds > 0 ? fds - 1 : null,
     maxFds: limits === undefined ? null : parseMaxOpenFiles(limits),
   };

@@ -11,7 +11,7 @@
 // setpriv's prctl the child is not covered. Without setpriv (or one older than util-linux 2.33),
 // and on macOS and Windows, children are still killed by the exit/signal hooks
 // (child-registry.ts), and a loop-mode child dies at its next write into the closed pipe.
-import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { resolveTool } from './resolve.js';
 
 export interface Launch {
@@ -37,6 +37,8 @@ export function pdeathsigLauncher(platform: NodeJS.Platform = process.platform):
 }
 
 function probe(setpriv: string): boolean {
+  // Loaded here, at the first spawn: a service with no tool to run never loads node:child_process.
+  const { spawnSync } = createRequire(import.meta.url)('node:child_process') as typeof import('node:child_process');
   const r = spawnSync(setpriv, ['--pdeathsig', 'KILL', '--', setpriv, '--version'], { stdio: 'ignore', timeout: 2000 });
   return r.status === 0;
 }

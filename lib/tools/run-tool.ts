@@ -41,7 +41,8 @@ export interface ToolResult {
 /** Run a tool once and collect its output. Rejects with a ToolError naming command, exit code and first line. */
 export async function runTool(file: string, args: readonly string[], options: RunToolOptions): Promise<ToolResult> {
   if (options.signal?.aborted) throw new ToolError(`${describe(file, args)}: cancelled`, describe(file, args), undefined, '');
-  const child = spawnTool(file, args, { timeoutMs: options.timeoutMs, env: options.env, all: true });
+  const { child } = await spawnTool(file, args, { timeoutMs: options.timeoutMs, env: options.env, all: true });
+  if (options.signal?.aborted) killTree(child);
   // Cancelling kills the whole group at once, like a timeout does.
   const onAbort = () => killTree(child);
   options.signal?.addEventListener('abort', onAbort, { once: true });

@@ -35,7 +35,7 @@ test('a hung tool that never writes dies with a SIGKILLed parent (no broken pipe
   try {
     const script = `
       const { spawnTool } = await import(${JSON.stringify(path.join(root, 'lib/tools/spawn.ts'))});
-      const child = spawnTool(${JSON.stringify(path.join(fake.dir, 'nvidia-smi'))}, ['-L'], { env: process.env });
+      const { child } = await spawnTool(${JSON.stringify(path.join(fake.dir, 'nvidia-smi'))}, ['-L'], { env: process.env });
       setTimeout(() => process.stdout.write(String(child.pid) + '\\n'), 300);
       setInterval(() => {}, 1 << 30);`;
     parent = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: root, env: fake.env, stdio: ['ignore', 'pipe', 'inherit'] });

@@ -54,7 +54,7 @@ test('killTree kills a long-lived child at once, and the registry forgets it', a
   const fake = fakeGpuPath({ FAKE_NVIDIA_SMI_CSV: fixture('nvidia-smi/query-gpu-all-fields-l40s-595.80-load.csv') }, ['nvidia-smi']);
   try {
     const smi = resolveTool('nvidia-smi', fake.env.PATH)!;
-    const child = spawnTool(smi, ['--query-gpu=name', '--format=csv,noheader', '--loop-ms=100'], { env: fake.env, buffer: false });
+    const { child } = await spawnTool(smi, ['--query-gpu=name', '--format=csv,noheader', '--loop-ms=100'], { env: fake.env, buffer: false });
     await sleep(300);
     assert.ok(isAlive(child.pid!));
     const before = liveChildren();

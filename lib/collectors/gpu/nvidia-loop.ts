@@ -6,7 +6,7 @@
 // one-line message when a child that worked crashes, prints garbage or goes silent.
 import { Observable, throwError, timeout, type SchedulerLike } from 'rxjs';
 import type { GpuStats } from '../../types.js';
-import { killTree, spawnTool, toolFailure } from '../../tools/run-tool.js';
+import { killTree, spawnTool, toolFailure, type ToolChild } from '../../tools/run-tool.js';
 import { createBlockSplitter, parseBlock } from './nvidia-csv.js';
 import { classifyNvidiaError, looksLikeNvidiaError } from './nvidia-errors.js';
 import { queryArgs } from './nvidia-query.js';
@@ -29,7 +29,7 @@ export interface LoopOptions {
 export function loopBlocks(options: LoopOptions): Observable<GpuStats[]> {
   const { fields, stallMs } = options;
   const blocks = new Observable<GpuStats[]>((subscriber) => {
-    const child = spawnTool(options.smiPath, [...queryArgs(fields), `--loop-ms=${options.intervalMs}`], { env: options.env, buffer: false });
+    let child: ToolChild | undefined;
     let count = 0;
     let tail = ''; // the last output, for the reason when the child dies
     const fail = (message: string) => subscriber.error(count === 0 ? new LoopUnsupported(message) : new Error(`${message} (restarting)`));
@@ -45,17 +45,23 @@ export function loopBlocks(options: LoopOptions): Observable<GpuStats[]> {
       }
     }, { indexFirst: fields[0] === 'index' });
     const keepTail = (chunk: string) => { tail = (tail + chunk).slice(-2000); };
-    child.stdout?.setEncoding('utf8');
-    child.stderr?.setEncoding('utf8');
-    child.stdout?.on('data', (chunk: string) => { keepTail(chunk); splitter.push(chunk); });
-    child.stderr?.on('data', keepTail);
-    void child.then((result) => {
-      if (subscriber.closed) return;
-      const c = classifyNvidiaError(tail);
-      fail(c.kind !== 'unknown' ? c.message
-        : toolFailure(options.smiPath, ['--loop-ms'], result.exitCode, result.signal ?? undefined, tail.split('\n').reverse().find((l) => l.trim()) ?? '').message);
-    });
-    return () => killTree(child);
+    const wire = (started: ToolChild) => {
+      child = started;
+      if (subscriber.closed) return killTree(started); // unsubscribed while it was starting
+      started.stdout?.setEncoding('utf8');
+      started.stderr?.setEncoding('utf8');
+      started.stdout?.on('data', (chunk: string) => { keepTail(chunk); splitter.push(chunk); });
+      started.stderr?.on('data', keepTail);
+      void started.then((result) => {
+        if (subscriber.closed) return;
+        const c = classifyNvidiaError(tail);
+        fail(c.kind !== 'unknown' ? c.message
+          : toolFailure(options.smiPath, ['--loop-ms'], result.exitCode, result.signal ?? undefined, tail.split('\n').reverse().find((l) => l.trim()) ?? '').message);
+      });
+    };
+    spawnTool(options.smiPath, [...queryArgs(fields), `--loop-ms=${options.intervalMs}`], { env: options.env, buffer: false })
+      .then(({ child: started }) => wire(started), (error: unknown) => fail(`nvidia-smi: ${error instanceof Error ? error.message : String(error)}`));
+    return () => { if (child) killTree(child); };
   });
   return blocks.pipe(timeout({
     each: stallMs,
