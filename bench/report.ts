@@ -1,6 +1,7 @@
 // The one table (Markdown, so it pastes into the README) and the SVG chart of the steady state.
 import type { FanoutReport } from './fanout.js';
 import type { GpuCase } from './gpu.js';
+import type { LongRunResult } from './long-run.js';
 import type { Window } from './measure.js';
 import { median } from './proc-usage.js';
 import type { RestCase } from './rest.js';
@@ -20,6 +21,7 @@ export interface BenchResults {
   rest?: RestCase[];
   fanout?: FanoutReport;
   soak?: SoakResult;
+  long?: LongRunResult;
   spawnCost?: unknown;
 }
 
@@ -83,6 +85,13 @@ export function table(r: BenchResults): string {
     row('Soak: heap after GC per connection served, 1st half / 2nd half (bytes)', {
       [OURS]: `${Math.round(r.soak.heapBytesPerConnectionFirstHalf)} / ${Math.round(r.soak.heapBytesPerConnectionSecondHalf)}`,
     });
+  }
+  if (r.long) {
+    const at = (name: string, minute: number) => r.long!.systems[name]?.find((m) => m.minute === minute)?.rssEndMiB ?? NaN;
+    const last = Math.max(...Object.values(r.long.systems).flatMap((ms) => ms.map((m) => m.minute)));
+    const cells = Object.fromEntries(Object.entries(r.long.systems).map(([name, ms]) => [name,
+      `${f1(at(name, 1))} → ${f1(at(name, Math.ceil(last / 2)))} → ${f1(at(name, last))} MiB, ${f2(median(ms.map((m) => m.cpuPercent)))} %`]));
+    row(`${last} min steady, 1 reader every ${r.long.intervalMs / 1000} s: RSS at minute 1 → ${Math.ceil(last / 2)} → ${last}, CPU % (median of the minutes)`, cells);
   }
   const header = ['', ...columns];
   const escape = (cell: string) => cell.replace(/\|/g, '\\|');

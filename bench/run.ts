@@ -1,4 +1,4 @@
-// npm run bench [-- --quick] [-- --soak] [-- --only=steady,scale,gpu,rest,fanout,spawn,soak]
+// npm run bench [-- --quick] [-- --soak] [-- --long] [-- --only=steady,scale,gpu,rest,fanout,spawn,soak,long]
 //
 // Every scenario runs on a fixed time budget and stops by itself; everything talks to 127.0.0.1 only.
 // The systems compared (widgets-service, node_exporter, Glances, a plain systeminformation loop, a
@@ -9,6 +9,7 @@
 //   full   ≈ 13 min: steady 3 × 60 s, scaling 3 × 30 s, GPU 70 s, REST 4 × 30 s, fan-out 3 runs × 3 × 8 s
 //   --quick ≈ 5 min: one run of each, shorter windows
 //   --soak  adds the 10-minute soak (BENCH_SOAK_SECONDS to change it)
+//   --long  adds 10 minutes of steady state beside node_exporter, RSS minute by minute (BENCH_LONG_SECONDS)
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -17,18 +18,19 @@ import { runGpu } from './gpu.js';
 import { chart, table, type BenchResults } from './report.js';
 import { runRest } from './rest.js';
 import { runScale } from './scale.js';
+import { runLong } from './long-run.js';
 import { runSoak } from './soak.js';
 import { runSpawnCost } from './spawn-cost.js';
 import { runSteady } from './steady.js';
 import { ensureTools, root } from './systems.js';
 
-const SCENARIOS = ['steady', 'scale', 'gpu', 'rest', 'fanout', 'spawn', 'soak'] as const;
+const SCENARIOS = ['steady', 'scale', 'gpu', 'rest', 'fanout', 'spawn', 'soak', 'long'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick') || process.env.BENCH_QUICK === '1';
 const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',') as Scenario[] | undefined;
-const wanted = new Set<Scenario>(only ?? SCENARIOS.filter((s) => s !== 'soak' || args.includes('--soak')));
+const wanted = new Set<Scenario>(only ?? SCENARIOS.filter((s) => (s !== 'soak' || args.includes('--soak')) && (s !== 'long' || args.includes('--long'))));
 const INTERVAL_MS = 2000;
 
 const budget = quick
@@ -63,6 +65,7 @@ async function main() {
   // The parent-death guard's cost per tool spawn (setpriv --pdeathsig against a plain spawn); JSON only.
   if (wanted.has('spawn')) results.spawnCost = await runSpawnCost();
   if (wanted.has('soak')) results.soak = await runSoak({ seconds: Number(process.env.BENCH_SOAK_SECONDS ?? 600), intervalMs: 250, snapshotEveryS: 60 });
+  if (wanted.has('long')) results.long = await runLong({ seconds: Number(process.env.BENCH_LONG_SECONDS ?? 600), intervalMs: INTERVAL_MS });
   results.durationSeconds = Math.round((Date.now() - t0) / 1000);
   results.machine.loadAverageAtEnd = os.loadavg().map((l) => +l.toFixed(2));
 

@@ -1,13 +1,16 @@
-// V8's optimizing compiler (TurboFan) costs the service about 5 MB of resident memory the first
-// time it runs: its own code pages in the node binary and its compile zones. A sample every 2 s
-// gains nothing from it (measured: the same CPU with or without it), a REST flood or thousands of
-// processes per sample gain a lot. So the CLI starts with it off and turns it on, for good, the
-// first time the service is busy. Library users keep their process's V8 flags as they are.
+// V8's compilers beyond its interpreter cost the service resident memory the first time they run:
+// their own code pages in the node binary, their compile zones and the code they make. TurboFan
+// (the optimizing compiler) about 5 MiB, Sparkplug (the baseline compiler) about 1 MiB, measured.
+// A sample every 2 s gains nothing from them (the same CPU with or without, within noise); a REST
+// flood or thousands of processes per sample gain a lot. So the CLI starts with both off and turns
+// them on, for good, the first time the service is busy. Library users keep their V8 flags.
 import { setFlagsFromString } from 'node:v8';
 import { asyncScheduler, interval, type SchedulerLike } from 'rxjs';
+import { COMPILERS_OFF, COMPILERS_ON } from './compiler-flags.js';
 
 /** `auto`: off until busy; `on`: V8's default; `off`: never (smallest memory, slower under load). */
 export type OptimizerMode = 'auto' | 'on' | 'off';
+export { COMPILERS_OFF, COMPILERS_ON };
 export const OPTIMIZER_MODES: readonly OptimizerMode[] = ['auto', 'on', 'off'];
 
 export interface OptimizerPolicy {
@@ -33,7 +36,7 @@ export function manageOptimizer(mode: OptimizerMode, policy: OptimizerPolicy = O
   const cpuMicros = hooks.cpuMicros ?? (() => { const u = process.cpuUsage(); return u.user + u.system; });
   const scheduler = hooks.scheduler ?? asyncScheduler;
   if (mode === 'on') return () => {};
-  setFlags('--no-turbofan');
+  setFlags(COMPILERS_OFF);
   if (mode === 'off') return () => {};
   let last = cpuMicros();
   const watch = interval(policy.windowMs, scheduler).subscribe(() => {
@@ -41,7 +44,7 @@ export function manageOptimizer(mode: OptimizerMode, policy: OptimizerPolicy = O
     const share = (now - last) / 1000 / policy.windowMs;
     last = now;
     if (share < policy.busyShare) return;
-    setFlags('--turbofan');
+    setFlags(COMPILERS_ON);
     watch.unsubscribe();
     hooks.onEnabled?.(share);
   });

@@ -1,12 +1,12 @@
-// manageOptimizer: the policy on virtual time (a hand-moved CPU clock), then the real V8 flag in a
-// child node: a hot function is not TurboFan-compiled while the compiler is off, and is once on.
+// manageOptimizer: the policy on virtual time (a hand-moved CPU clock), then the real V8 flags in a
+// child node: a hot function stays interpreted while the compilers are off, and is optimized once on.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { VirtualTimeScheduler } from 'rxjs';
-import { manageOptimizer } from '../../lib/lifecycle/optimizer.js';
+import { COMPILERS_OFF, COMPILERS_ON, manageOptimizer } from '../../lib/lifecycle/optimizer.js';
 import { ROOT } from '../helpers/service.js';
 
 const POLICY = { busyShare: 0.03, windowMs: 5000 };
@@ -34,19 +34,19 @@ function harness(mode: 'auto' | 'on' | 'off') {
 
 test('auto: off from the start, stays off at a steady 0.2 % of a core, turns on in the first busy window, then stops looking', () => {
   const h = harness('auto');
-  assert.equal(h.flags, ['--no-turbofan']);
+  assert.equal(h.flags, [COMPILERS_OFF]);
   for (let i = 0; i < 10; i++) h.windowAt(0.002);
-  assert.equal(h.flags, ['--no-turbofan'], 'a quiet service never turns it on');
+  assert.equal(h.flags, [COMPILERS_OFF], 'a quiet service never turns it on');
   h.windowAt(0.025);
-  assert.equal(h.flags, ['--no-turbofan'], 'just under the threshold');
+  assert.equal(h.flags, [COMPILERS_OFF], 'just under the threshold');
   h.windowAt(0.5);
-  assert.equal(h.flags, ['--no-turbofan', '--turbofan']);
+  assert.equal(h.flags, [COMPILERS_OFF, COMPILERS_ON]);
   assert.equal(h.enabled.map((s) => +s.toFixed(3)), [0.5], 'told once, with the share that did it');
   const reads = h.reads();
   h.windowAt(0.5);
   h.windowAt(0);
   assert.is(h.reads(), reads, 'no more looking once it is on');
-  assert.equal(h.flags, ['--no-turbofan', '--turbofan'], 'never turned off again');
+  assert.equal(h.flags, [COMPILERS_OFF, COMPILERS_ON], 'never turned off again');
 });
 
 test('on leaves V8 as it is; off never turns it on, however busy', () => {
@@ -56,7 +56,7 @@ test('on leaves V8 as it is; off never turns it on, however busy', () => {
   assert.is(on.reads(), 0, 'nothing watched');
   const off = harness('off');
   off.windowAt(1);
-  assert.equal(off.flags, ['--no-turbofan']);
+  assert.equal(off.flags, [COMPILERS_OFF]);
   assert.equal(off.enabled, []);
 });
 
@@ -64,15 +64,15 @@ test('stop() ends the watch: a busy window after it changes nothing', () => {
   const h = harness('auto');
   h.stop();
   h.windowAt(1);
-  assert.equal(h.flags, ['--no-turbofan']);
+  assert.equal(h.flags, [COMPILERS_OFF]);
 });
 
-test('on this Node, the flags really decide: no TurboFan code while off, TurboFan code once turned on', () => {
+test('on this Node, the flags really decide: a hot function stays in the interpreter (no Sparkplug, no TurboFan) while off, and gets TurboFan code once on', () => {
   const module = pathToFileURL(join(ROOT, 'dist', 'lib', 'lifecycle', 'optimizer.js')).href;
   const script = `
     const { manageOptimizer } = await import(${JSON.stringify(module)});
     const status = new Function('f', 'return %GetOptimizationStatus(f)');
-    const TURBOFANNED = 1 << 6;
+    const TURBOFANNED = 1 << 6, INTERPRETED = 1 << 7, BASELINE = 1 << 15; // V8's OptimizationStatus bits
     const { VirtualTimeScheduler } = await import('rxjs');
     const scheduler = new VirtualTimeScheduler();
     let cpu = 0;
@@ -81,16 +81,19 @@ test('on this Node, the flags really decide: no TurboFan code while off, TurboFa
     function hot(n) { let s = 0; for (let i = 0; i < n; i++) s += i % 7; return s; }
     const heat = async () => { for (let k = 0; k < 3000; k++) { hot(1000); if (k % 100 === 0) await new Promise((r) => setImmediate(r)); } };
     await heat();
-    const off = (status(hot) & TURBOFANNED) !== 0;
+    const off = status(hot);
     cpu += 1e6; // a whole core for the 1 s window
     tick();
     await heat();
-    const on = (status(hot) & TURBOFANNED) !== 0;
-    console.log(JSON.stringify({ off, on }));
+    const on = status(hot);
+    console.log(JSON.stringify({
+      offInterpreted: (off & INTERPRETED) !== 0, offBaseline: (off & BASELINE) !== 0, offTurbofan: (off & TURBOFANNED) !== 0,
+      onTurbofan: (on & TURBOFANNED) !== 0,
+    }));
   `;
   const run = spawnSync(process.execPath, ['--allow-natives-syntax', '--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
   assert.is(run.status, 0, run.stderr);
-  assert.equal(JSON.parse(run.stdout.trim()), { off: false, on: true });
+  assert.equal(JSON.parse(run.stdout.trim()), { offInterpreted: true, offBaseline: false, offTurbofan: false, onTurbofan: true });
 });
 
 test.run();
