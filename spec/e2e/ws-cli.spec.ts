@@ -1,5 +1,5 @@
 // The built CLI, as ClaraVerse runs it: clients connect to /ws/stats, never send anything, and the
-// app stops the service with SIGTERM. Needs `npm run build` (dist/lib/cli.js).
+// app stops the service with SIGTERM. Needs `npm run build` (dist/widgets-service.mjs).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { WebSocket } from 'ws';

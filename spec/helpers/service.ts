@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const CLI = join(ROOT, 'dist', 'lib', 'cli.js');
+/** What `npm start` and the package's bin run: the bundle `npm run build` (and npm ci) makes. */
+export const CLI = join(ROOT, 'dist', 'widgets-service.mjs');
 
 /**
  * The environment a user's shell would give the service: uvu sets FORCE_COLOR=1 for itself, and
@@ -26,7 +27,7 @@ export interface RunningService {
   exited: Promise<number | null>;
 }
 
-/** Starts the built service (`dist/lib/cli.js`) on an ephemeral port, as a user would run it. */
+/** Starts the built service (`dist/widgets-service.mjs`, as `npm start`) on an ephemeral port, as a user would run it. */
 export function startService(args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<RunningService> {
   return startProcess(process.execPath, [CLI, '--port', '0', ...args], env);
 }
