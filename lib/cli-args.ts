@@ -63,7 +63,7 @@ export const FLAGS: readonly Flag[] = [
   { long: 'include-network-fs', section: 'Options', help: 'list NFS/SMB/FUSE mounts too (each probed with a timeout)' },
   { long: 'idle-exit', arg: '<secs>', section: 'Options', help: 'exit when no client has connected or read for this long' },
   { long: 'no-exit-with-parent', section: 'Options', help: 'keep running when the process that started this one dies' },
-  { long: 'optimizer', arg: '<mode>', section: 'Options', help: "V8's optimizing compiler: auto (off until the service is busy; about 5 MB less memory), on, off (default auto)" },
+  { long: 'optimizer', arg: '<mode>', section: 'Options', help: "V8's compilers beyond its interpreter: auto (off until the service is busy: about 6 MiB less memory), on, off (default auto)" },
   { long: 'token', arg: '<secret>', section: 'Security (see README "Security")', help: 'require "Authorization: Bearer <secret>" (or WIDGETS_TOKEN); needed to listen on anything but loopback' },
   { long: 'tls-cert', arg: '<file>', section: 'Security (see README "Security")', help: 'serve HTTPS and WSS with this PEM certificate (chain); needs --tls-key' },
   { long: 'tls-key', arg: '<file>', section: 'Security (see README "Security")', help: 'the PEM private key for --tls-cert' },

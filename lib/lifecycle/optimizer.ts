@@ -14,12 +14,18 @@ export { COMPILERS_OFF, COMPILERS_ON };
 export const OPTIMIZER_MODES: readonly OptimizerMode[] = ['auto', 'on', 'off'];
 
 export interface OptimizerPolicy {
-  /** Busy: this share of one core (own CPU, all threads) over one window. */
+  /** Busy: at least this share of one core (own CPU, all threads) in each of `busyWindows` windows in a row. */
   busyShare: number;
   windowMs: number;
+  busyWindows: number;
 }
 
-export const OPTIMIZER_POLICY: OptimizerPolicy = { busyShare: 0.03, windowMs: 5000 };
+/**
+ * Two windows in a row, so that a one-off burst (a history request, a GPU tool's start) is not
+ * mistaken for load; the watch's first window starts at its first tick, after start-up (module
+ * loading and the first readings cost about 3 % of a core over the first 5 s on a 16-core machine).
+ */
+export const OPTIMIZER_POLICY: OptimizerPolicy = { busyShare: 0.03, windowMs: 5000, busyWindows: 2 };
 
 export interface OptimizerHooks {
   setFlags?: (flags: string) => void;
@@ -38,12 +44,15 @@ export function manageOptimizer(mode: OptimizerMode, policy: OptimizerPolicy = O
   if (mode === 'on') return () => {};
   setFlags(COMPILERS_OFF);
   if (mode === 'off') return () => {};
-  let last = cpuMicros();
+  let last: number | undefined;
+  let busyInARow = 0;
   const watch = interval(policy.windowMs, scheduler).subscribe(() => {
     const now = cpuMicros();
-    const share = (now - last) / 1000 / policy.windowMs;
+    const share = last === undefined ? 0 : (now - last) / 1000 / policy.windowMs;
+    const first = last === undefined;
     last = now;
-    if (share < policy.busyShare) return;
+    busyInARow = !first && share >= policy.busyShare ? busyInARow + 1 : 0;
+    if (busyInARow < policy.busyWindows) return;
     setFlags(COMPILERS_ON);
     watch.unsubscribe();
     hooks.onEnabled?.(share);
