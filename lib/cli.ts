@@ -18,7 +18,7 @@ async function main(argv: string[]): Promise<void> {
   const logger = createLogger({ quiet: config.quiet });
   // Before any code gets hot: see lib/lifecycle/optimizer.ts.
   const stopOptimizerWatch = manageOptimizer(config.optimizer, undefined, {
-    onEnabled: (share) => logger.info(`busy (${(share * 100).toFixed(1)} % CPU over the last 5 s, and as busy the 5 s before): V8's compilers are on from now`),
+    onEnabled: (share) => logger.info(`busy (${(share * 100).toFixed(1)} % CPU over the last 2 s): V8's compilers are on from now`),
   });
   // A bug in one handler, socket or collector is logged (once per minute) and the service goes on.
   process.on('uncaughtException', (error) => logger.warnOnce(`uncaught:${oneLine(error)}`, `unexpected error (service continues): ${oneLine(error)}`));

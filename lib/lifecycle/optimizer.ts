@@ -14,18 +14,21 @@ export { COMPILERS_OFF, COMPILERS_ON };
 export const OPTIMIZER_MODES: readonly OptimizerMode[] = ['auto', 'on', 'off'];
 
 export interface OptimizerPolicy {
-  /** Busy: at least this share of one core (own CPU, all threads) in each of `busyWindows` windows in a row. */
+  /** Busy: the service's own CPU (all threads) over the last `spanTicks` ticks is at least this share of one core. */
   busyShare: number;
-  windowMs: number;
-  busyWindows: number;
+  tickMs: number;
+  spanTicks: number;
+  /** Ticks after start before the watch begins: start-up (the first readings) is not load. */
+  graceTicks: number;
 }
 
 /**
- * Two windows in a row, so that a one-off burst (a history request, a GPU tool's start) is not
- * mistaken for load; the watch's first window starts at its first tick, after start-up (module
- * loading and the first readings cost about 3 % of a core over the first 5 s on a 16-core machine).
+ * Looked at every second over the last two: a REST flood turns the compilers on within about 2 s,
+ * while a quiet service (one sample every 2 s, so one sample in any 2 s) stays under 3 % until a
+ * sample costs 60 ms of CPU (thousands of processes). A one-off burst of a few milliseconds (a
+ * history request, a GPU tool's start) is far below it. The first 5 s are start-up.
  */
-export const OPTIMIZER_POLICY: OptimizerPolicy = { busyShare: 0.03, windowMs: 5000, busyWindows: 2 };
+export const OPTIMIZER_POLICY: OptimizerPolicy = { busyShare: 0.03, tickMs: 1000, spanTicks: 2, graceTicks: 5 };
 
 export interface OptimizerHooks {
   setFlags?: (flags: string) => void;
@@ -44,15 +47,15 @@ export function manageOptimizer(mode: OptimizerMode, policy: OptimizerPolicy = O
   if (mode === 'on') return () => {};
   setFlags(COMPILERS_OFF);
   if (mode === 'off') return () => {};
-  let last: number | undefined;
-  let busyInARow = 0;
-  const watch = interval(policy.windowMs, scheduler).subscribe(() => {
-    const now = cpuMicros();
-    const share = last === undefined ? 0 : (now - last) / 1000 / policy.windowMs;
-    const first = last === undefined;
-    last = now;
-    busyInARow = !first && share >= policy.busyShare ? busyInARow + 1 : 0;
-    if (busyInARow < policy.busyWindows) return;
+  const readings: number[] = []; // CPU µs at the last spanTicks + 1 ticks after the grace period
+  let ticks = 0;
+  const watch = interval(policy.tickMs, scheduler).subscribe(() => {
+    if (++ticks < policy.graceTicks) return;
+    readings.push(cpuMicros());
+    if (readings.length <= policy.spanTicks) return;
+    readings.splice(0, readings.length - policy.spanTicks - 1);
+    const share = (readings.at(-1)! - readings[0]!) / 1000 / (policy.tickMs * policy.spanTicks);
+    if (share < policy.busyShare) return;
     setFlags(COMPILERS_ON);
     watch.unsubscribe();
     hooks.onEnabled?.(share);

@@ -9,7 +9,7 @@ import { VirtualTimeScheduler } from 'rxjs';
 import { COMPILERS_OFF, COMPILERS_ON, manageOptimizer } from '../../lib/lifecycle/optimizer.js';
 import { ROOT } from '../helpers/service.js';
 
-const POLICY = { busyShare: 0.03, windowMs: 5000, busyWindows: 2 };
+const POLICY = { busyShare: 0.03, tickMs: 1000, spanTicks: 2, graceTicks: 5 };
 
 function harness(mode: 'auto' | 'on' | 'off') {
   const scheduler = new VirtualTimeScheduler();
@@ -23,54 +23,64 @@ function harness(mode: 'auto' | 'on' | 'off') {
     cpuMicros: () => (reads++, cpu),
     onEnabled: (share) => enabled.push(share),
   });
-  /** One window during which the process used `share` of a core. */
-  const windowAt = (share: number) => {
-    cpu += share * POLICY.windowMs * 1000;
-    scheduler.maxFrames = scheduler.frame + POLICY.windowMs;
+  /** One second during which the process used `share` of a core. */
+  const second = (share: number) => {
+    cpu += share * POLICY.tickMs * 1000;
+    scheduler.maxFrames = scheduler.frame + POLICY.tickMs;
     scheduler.flush();
   };
-  return { flags, enabled, windowAt, stop, reads: () => reads };
+  return { flags, enabled, second, stop, reads: () => reads };
 }
 
-test('auto: off from the start; start-up is not load; a steady 0.2 % or one busy window leaves it off; two busy windows in a row turn it on, then it stops looking', () => {
+/** A quiet service: a 7 ms sample every 2 s. */
+const quiet = (h: ReturnType<typeof harness>, seconds: number) => {
+  for (let i = 0; i < seconds; i++) h.second(i % 2 === 0 ? 0.007 : 0);
+};
+
+test('auto: off from the start; start-up, a quiet service and a one-off burst leave it off; load over the last 2 s turns it on, then it stops looking', () => {
   const h = harness('auto');
   assert.equal(h.flags, [COMPILERS_OFF]);
-  h.windowAt(0.4); // start-up: module loading and the first readings, before the watch's first look
-  assert.equal(h.flags, [COMPILERS_OFF], 'the start-up window does not count');
-  for (let i = 0; i < 10; i++) h.windowAt(0.002);
+  for (let i = 0; i < 5; i++) h.second(0.3); // start-up: the first readings
+  assert.equal(h.flags, [COMPILERS_OFF], 'the first 5 s do not count');
+  quiet(h, 60);
   assert.equal(h.flags, [COMPILERS_OFF], 'a quiet service never turns them on');
-  h.windowAt(0.5);
-  h.windowAt(0.002);
-  assert.equal(h.flags, [COMPILERS_OFF], 'one busy window (a burst) is not load');
-  h.windowAt(0.025);
-  h.windowAt(0.025);
+  h.second(0.02); // a history request
+  quiet(h, 4);
+  assert.equal(h.flags, [COMPILERS_OFF], 'a burst of 20 ms is not load');
+  for (let i = 0; i < 10; i++) h.second(i % 2 === 0 ? 0.055 : 0); // 55 ms samples every 2 s: 2.75 %
   assert.equal(h.flags, [COMPILERS_OFF], 'just under the threshold');
-  h.windowAt(0.5);
-  h.windowAt(0.6);
-  assert.equal(h.flags, [COMPILERS_OFF, COMPILERS_ON]);
-  assert.equal(h.enabled.map((s) => +s.toFixed(3)), [0.6], 'told once, with the share of the window that did it');
+  h.second(0.5);
+  assert.equal(h.flags, [COMPILERS_OFF, COMPILERS_ON], 'a flood: on within its first 2 s');
+  assert.equal(h.enabled.map((s) => +s.toFixed(3)), [0.25], 'told once, with the share over the last 2 s');
   const reads = h.reads();
-  h.windowAt(0.5);
-  h.windowAt(0);
+  h.second(0.5);
+  h.second(0);
   assert.is(h.reads(), reads, 'no more looking once they are on');
   assert.equal(h.flags, [COMPILERS_OFF, COMPILERS_ON], 'never turned off again');
 });
 
+test('auto: thousands of processes (a 120 ms sample every 2 s) turn it on too', () => {
+  const h = harness('auto');
+  quiet(h, 10);
+  for (let i = 0; i < 4; i++) h.second(i % 2 === 0 ? 0.12 : 0);
+  assert.equal(h.flags, [COMPILERS_OFF, COMPILERS_ON]);
+});
+
 test('on leaves V8 as it is; off never turns it on, however busy', () => {
   const on = harness('on');
-  on.windowAt(1);
+  on.second(1);
   assert.equal(on.flags, []);
   assert.is(on.reads(), 0, 'nothing watched');
   const off = harness('off');
-  off.windowAt(1);
+  for (let i = 0; i < 20; i++) off.second(1);
   assert.equal(off.flags, [COMPILERS_OFF]);
   assert.equal(off.enabled, []);
 });
 
-test('stop() ends the watch: a busy window after it changes nothing', () => {
+test('stop() ends the watch: load after it changes nothing', () => {
   const h = harness('auto');
   h.stop();
-  h.windowAt(1);
+  for (let i = 0; i < 20; i++) h.second(1);
   assert.equal(h.flags, [COMPILERS_OFF]);
 });
 
@@ -84,7 +94,7 @@ test('on this Node, the flags really decide: a hot function stays in the interpr
     const scheduler = new VirtualTimeScheduler();
     const tick = () => { scheduler.maxFrames = scheduler.frame + 1000; scheduler.flush(); };
     let cpu = 0;
-    manageOptimizer('auto', { busyShare: 0.03, windowMs: 1000, busyWindows: 1 }, { cpuMicros: () => cpu, scheduler });
+    manageOptimizer('auto', { busyShare: 0.03, tickMs: 1000, spanTicks: 1, graceTicks: 1 }, { cpuMicros: () => cpu, scheduler });
     tick(); // the watch's first look: its baseline
     function hot(n) { let s = 0; for (let i = 0; i < n; i++) s += i % 7; return s; }
     const heat = async () => { for (let k = 0; k < 3000; k++) { hot(1000); if (k % 100 === 0) await new Promise((r) => setImmediate(r)); } };
