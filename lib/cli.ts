@@ -2,6 +2,7 @@
 import './lifecycle/optimizer-early.js';
 import { oneLine } from './format/one-line.js';
 import { parseCli, readTlsFiles, UsageError, usage } from './cli-args.js';
+import { trimHeapPeriodically } from './lifecycle/heap-trim.js';
 import { manageOptimizer } from './lifecycle/optimizer.js';
 import { watchParent } from './lifecycle/parent-watch.js';
 import { createLogger, type Logger } from './log.js';
@@ -20,6 +21,8 @@ async function main(argv: string[]): Promise<void> {
   const stopOptimizerWatch = manageOptimizer(config.optimizer, undefined, {
     onEnabled: (share) => logger.info(`busy (${(share * 100).toFixed(1)} % CPU over the last 2 s): V8's compilers are on from now`),
   });
+  // Garbage does not pile up in the old generation between V8's own collections (heap-trim.ts).
+  const stopHeapTrim = trimHeapPeriodically();
   // A bug in one handler, socket or collector is logged (once per minute) and the service goes on.
   process.on('uncaughtException', (error) => logger.warnOnce(`uncaught:${oneLine(error)}`, `unexpected error (service continues): ${oneLine(error)}`));
   process.on('unhandledRejection', (error) => logger.warnOnce(`unhandled:${oneLine(error)}`, `unexpected error (service continues): ${oneLine(error)}`));
@@ -30,6 +33,7 @@ async function main(argv: string[]): Promise<void> {
     if (closing) return;
     closing = true;
     stopOptimizerWatch();
+    stopHeapTrim();
     logger.info(`${why}: shutting down`);
     // Never hang on shutdown: whatever is still open after 2 s is abandoned.
     setTimeout(() => process.exit(0), 2000).unref();
