@@ -9,8 +9,9 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, closeSync, copyFileSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { builtinModules, createRequire } from 'node:module';
+import { createRequire } from 'node:module';
 import { build } from 'esbuild';
+import { absentAddons, builtinsOnUse, deflatedSysteminformation, rxjsEsm } from './bundle-plugins.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = join(ROOT, 'dist');
@@ -44,72 +45,7 @@ function fail(message) {
 
 const version = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;
 
-/**
- * Optional native add-ons that dependencies try inside try/catch (ws: bufferutil, utf-8-validate;
- * systeminformation on macOS: two temperature sensors). A .node file cannot be bundled, and a SEA
- * prints a warning for any require() of a non-built-in, so in the bundles they are simply absent:
- * the require throws MODULE_NOT_FOUND at once and the dependency takes its plain-JavaScript path.
- */
-const OPTIONAL_ADDONS = ['bufferutil', 'utf-8-validate', 'osx-temperature-sensor', 'macos-temperature-sensor'];
-const absentAddons = {
-  name: 'absent-optional-addons',
-  setup(b) {
-    const filter = new RegExp(`^(${OPTIONAL_ADDONS.join('|')})$`);
-    b.onResolve({ filter }, (args) => ({ path: args.path, namespace: 'absent-addon' }));
-    b.onLoad({ filter: /.*/, namespace: 'absent-addon' }, (args) => ({
-      contents: `throw Object.assign(new Error(${JSON.stringify(`Cannot find module '${args.path}' (optional; not in the bundle)`)}), { code: 'MODULE_NOT_FOUND' });`,
-      loader: 'js',
-    }));
-  },
-};
-
-/**
- * rxjs's `node` export condition is its CommonJS build, whose index requires every operator (146 KB
- * in the bundle, and their objects on the heap); its ES2015 build lets esbuild keep what we use
- * (21 KB). Same code, same version.
- */
-const rxjsEsm = {
-  name: 'rxjs-esm',
-  setup(b) {
-    const dir = dirname(createRequire(import.meta.url).resolve('rxjs/package.json'));
-    const entry = join(dir, JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).es2015);
-    b.onResolve({ filter: /^rxjs$/ }, () => ({ path: entry }));
-  },
-};
-
-/**
- * Node's built-in modules load when the code that imports them starts, not all at the top of the
- * bundle: each becomes a small CommonJS module around require(), so a module the service only
- * imports lazily (execa with node:child_process, node:https for TLS) costs nothing until used. In
- * an ES module bundle esbuild would otherwise hoist every built-in import to the top. ws's client
- * side (https, tls) and compression (zlib), which the service never uses, get a stand-in that
- * loads the real module at its first property access. Every built-in module loaded maps more of
- * the node binary into memory (0.5–2 MB each, measured).
- */
-const WS_UNUSED = new Set(['https', 'tls', 'zlib']);
-const builtinsOnUse = {
-  name: 'builtins-on-use',
-  setup(b) {
-    const builtins = new Set(builtinModules.filter((m) => !m.startsWith('_')));
-    const nameOf = (path) => path.replace(/^node:/, '');
-    const fromWs = /[\\/]node_modules[\\/]ws[\\/]/;
-    b.onResolve({ filter: /^[a-z_/:]+$/ }, (args) => {
-      if (args.namespace.startsWith('builtin')) return { path: args.path, external: true };
-      const name = nameOf(args.path);
-      if (!builtins.has(name)) return undefined;
-      const onFirstUse = fromWs.test(args.importer) && WS_UNUSED.has(name);
-      return { path: `node:${name}`, namespace: onFirstUse ? 'builtin-on-first-use' : 'builtin' };
-    });
-    b.onLoad({ filter: /.*/, namespace: 'builtin' }, (args) => ({
-      loader: 'js',
-      contents: `module.exports = require(${JSON.stringify(args.path)});`,
-    }));
-    b.onLoad({ filter: /.*/, namespace: 'builtin-on-first-use' }, (args) => ({
-      loader: 'js',
-      contents: `let m; module.exports = new Proxy({}, { get: (_, key) => (m ??= require(${JSON.stringify(args.path)}))[key] });`,
-    }));
-  },
-};
+const systeminformation = await deflatedSysteminformation();
 
 /** What both bundles share: every dependency inlined, the version baked in, minified. */
 const common = {
@@ -119,7 +55,7 @@ const common = {
   target: 'node20',
   minify: true,
   legalComments: 'eof',
-  plugins: [absentAddons, rxjsEsm, builtinsOnUse],
+  plugins: [absentAddons, rxjsEsm, systeminformation.plugin, builtinsOnUse],
   define: { __WIDGETS_SERVICE_VERSION__: JSON.stringify(version) },
   logLevel: 'warning',
 };
@@ -244,7 +180,7 @@ const built = [];
 const moduleFile = join(DIST, 'widgets-service.mjs');
 const { metafile } = await bundleModule(moduleFile);
 const licenses = join(DIST, 'widgets-service.licenses.txt');
-writeLicenses(metafile, licenses);
+writeLicenses({ inputs: { ...metafile.inputs, ...systeminformation.inputs } }, licenses);
 chmodSync(moduleFile, 0o755);
 built.push(moduleFile, licenses);
 if (options.sea) {
