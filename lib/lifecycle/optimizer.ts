@@ -24,11 +24,12 @@ export interface OptimizerPolicy {
 
 /**
  * Looked at every second over the last two: a REST flood turns the compilers on within about 2 s,
- * while a quiet service (one sample every 2 s, so one sample in any 2 s) stays under 3 % until a
- * sample costs 60 ms of CPU (thousands of processes). A one-off burst of a few milliseconds (a
- * history request, a GPU tool's start) is far below it. The first 5 s are start-up.
+ * while a service sampling every 2 s (one sample in any 2 s) stays under 2 % until a sample costs
+ * 40 ms of CPU: about 3,000 processes interpreted (measured 2.6 % there, 1.3 % at 1,000, 0.3 % at
+ * 200). A one-off burst of a few milliseconds (a history request, a GPU tool's start) is far below
+ * it. The first 5 s are start-up.
  */
-export const OPTIMIZER_POLICY: OptimizerPolicy = { busyShare: 0.03, tickMs: 1000, spanTicks: 2, graceTicks: 5 };
+export const OPTIMIZER_POLICY: OptimizerPolicy = { busyShare: 0.02, tickMs: 1000, spanTicks: 2, graceTicks: 5 };
 
 export interface OptimizerHooks {
   setFlags?: (flags: string) => void;
