@@ -84,7 +84,7 @@ test('stop() ends the watch: load after it changes nothing', () => {
   assert.equal(h.flags, [COMPILERS_OFF]);
 });
 
-test('on this Node, the flags really decide: a hot function stays in the interpreter (no Sparkplug, no TurboFan) while off, and gets TurboFan code once on', () => {
+test('on this Node, the flags really decide: while off a hot function stays in the interpreter (no Sparkplug, no TurboFan) and the young generation keeps its size under churn; once on, TurboFan code and a growing young generation', () => {
   const module = pathToFileURL(join(ROOT, 'dist', 'lib', 'lifecycle', 'optimizer.js')).href;
   const script = `
     const { manageOptimizer } = await import(${JSON.stringify(module)});
@@ -98,20 +98,29 @@ test('on this Node, the flags really decide: a hot function stays in the interpr
     tick(); // the watch's first look: its baseline
     function hot(n) { let s = 0; for (let i = 0; i < n; i++) s += i % 7; return s; }
     const heat = async () => { for (let k = 0; k < 3000; k++) { hot(1000); if (k % 100 === 0) await new Promise((r) => setImmediate(r)); } };
+    const { getHeapSpaceStatistics } = await import('node:v8');
+    const youngMiB = () => getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size / 1048576;
+    const churn = () => { const keep = []; for (let i = 0; i < 1e6; i++) { keep.push({ i }); if (keep.length > 100000) keep.splice(0, 50000); } };
+    const youngAtStart = youngMiB(); // it grew while the modules above loaded
+    churn();
+    const youngOff = youngMiB();
     await heat();
     const off = status(hot);
     cpu += 1e6; // a whole core for the 1 s window
     tick();
     await heat();
     const on = status(hot);
+    churn();
+    const youngOn = youngMiB();
     console.log(JSON.stringify({
       offInterpreted: (off & INTERPRETED) !== 0, offBaseline: (off & BASELINE) !== 0, offTurbofan: (off & TURBOFANNED) !== 0,
       onTurbofan: (on & TURBOFANNED) !== 0,
+      youngStaysSmallOff: youngOff <= youngAtStart, youngGrowsOn: youngOn > youngOff,
     }));
   `;
   const run = spawnSync(process.execPath, ['--allow-natives-syntax', '--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
   assert.is(run.status, 0, run.stderr);
-  assert.equal(JSON.parse(run.stdout.trim()), { offInterpreted: true, offBaseline: false, offTurbofan: false, onTurbofan: true });
+  assert.equal(JSON.parse(run.stdout.trim()), { offInterpreted: true, offBaseline: false, offTurbofan: false, onTurbofan: true, youngStaysSmallOff: true, youngGrowsOn: true });
 });
 
 test.run();
