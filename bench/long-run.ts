@@ -8,8 +8,8 @@ import { start, startService, type Running } from './systems.js';
 export interface LongRunResult {
   seconds: number;
   intervalMs: number;
-  /** Per system: one entry per minute (CPU % over that minute, RSS MiB at its end). */
-  systems: Record<string, { minute: number; cpuPercent: number; rssEndMiB: number }[]>;
+  /** Per system: one entry per minute (CPU % over that minute; RSS MiB at its end and its median, read every 500 ms). */
+  systems: Record<string, { minute: number; cpuPercent: number; rssEndMiB: number; rssMedianMiB: number }[]>;
 }
 
 export async function runLong(o: { seconds: number; intervalMs: number }): Promise<LongRunResult> {
@@ -30,8 +30,8 @@ export async function runLong(o: { seconds: number; intervalMs: number }): Promi
       const windows = await measureTogether(running, o.seconds / minutes);
       const line: string[] = [];
       for (const [name, w] of windows) {
-        (systems[name] ??= []).push({ minute, cpuPercent: w.cpuPercent, rssEndMiB: w.rssEndMiB });
-        line.push(`${name} ${w.cpuPercent.toFixed(2)}% ${w.rssEndMiB.toFixed(1)} MiB`);
+        (systems[name] ??= []).push({ minute, cpuPercent: w.cpuPercent, rssEndMiB: w.rssEndMiB, rssMedianMiB: w.rssMiB });
+        line.push(`${name} ${w.cpuPercent.toFixed(2)}% ${w.rssEndMiB.toFixed(1)} MiB (median ${w.rssMiB.toFixed(1)})`);
       }
       console.log(`  minute ${minute}: ${line.join('; ')}`);
     }

@@ -87,11 +87,11 @@ export function table(r: BenchResults): string {
     });
   }
   if (r.long) {
-    const at = (name: string, minute: number) => r.long!.systems[name]?.find((m) => m.minute === minute)?.rssEndMiB ?? NaN;
+    const at = (name: string, minute: number) => r.long!.systems[name]?.find((m) => m.minute === minute)?.rssMedianMiB ?? NaN;
     const last = Math.max(...Object.values(r.long.systems).flatMap((ms) => ms.map((m) => m.minute)));
     const cells = Object.fromEntries(Object.entries(r.long.systems).map(([name, ms]) => [name,
       `${f1(at(name, 1))} → ${f1(at(name, Math.ceil(last / 2)))} → ${f1(at(name, last))} MiB, ${f2(median(ms.map((m) => m.cpuPercent)))} %`]));
-    row(`${last} min steady, 1 reader every ${r.long.intervalMs / 1000} s: RSS at minute 1 → ${Math.ceil(last / 2)} → ${last}, CPU % (median of the minutes)`, cells);
+    row(`${last} min steady, 1 reader every ${r.long.intervalMs / 1000} s: RSS MiB in minute 1 → ${Math.ceil(last / 2)} → ${last} (median of each minute, read every 500 ms), CPU % (median of the minutes)`, cells);
   }
   const header = ['', ...columns];
   const escape = (cell: string) => cell.replace(/\|/g, '\\|');
