@@ -17,7 +17,8 @@ async function main(argv: string[]): Promise<void> {
   if (config.help) return void process.stdout.write(usage() + '\n');
   if (config.version) return void process.stdout.write(VERSION + '\n');
   const logger = createLogger({ quiet: config.quiet });
-  // Before any code gets hot: see lib/lifecycle/optimizer.ts.
+  // The lean V8 flags are already set (optimizer-early.ts, the first import); this applies the parsed
+  // --optimizer and, in auto, watches for load (lib/lifecycle/optimizer.ts).
   const stopOptimizerWatch = manageOptimizer(config.optimizer, undefined, {
     onEnabled: (share) => logger.info(`busy (${(share * 100).toFixed(1)} % CPU over the last 2 s): V8's compilers are on from now`),
   });

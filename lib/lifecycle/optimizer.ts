@@ -6,11 +6,10 @@
 // them on, for good, the first time the service is busy. Library users keep their V8 flags.
 import { setFlagsFromString } from 'node:v8';
 import { asyncScheduler, interval, type SchedulerLike } from 'rxjs';
-import { COMPILERS_OFF, COMPILERS_ON } from './compiler-flags.js';
+import { LEAN_V8_FLAGS, DEFAULT_V8_FLAGS } from './v8-flags.js';
 
 /** `auto`: off until busy; `on`: V8's default; `off`: never (smallest memory, slower under load). */
 export type OptimizerMode = 'auto' | 'on' | 'off';
-export { COMPILERS_OFF, COMPILERS_ON };
 export const OPTIMIZER_MODES: readonly OptimizerMode[] = ['auto', 'on', 'off'];
 
 export interface OptimizerPolicy {
@@ -46,7 +45,7 @@ export function manageOptimizer(mode: OptimizerMode, policy: OptimizerPolicy = O
   const cpuMicros = hooks.cpuMicros ?? (() => { const u = process.cpuUsage(); return u.user + u.system; });
   const scheduler = hooks.scheduler ?? asyncScheduler;
   if (mode === 'on') return () => {};
-  setFlags(COMPILERS_OFF);
+  setFlags(LEAN_V8_FLAGS);
   if (mode === 'off') return () => {};
   const readings: number[] = []; // CPU µs at the last spanTicks + 1 ticks after the grace period
   let ticks = 0;
@@ -57,7 +56,7 @@ export function manageOptimizer(mode: OptimizerMode, policy: OptimizerPolicy = O
     readings.splice(0, readings.length - policy.spanTicks - 1);
     const share = (readings.at(-1)! - readings[0]!) / 1000 / (policy.tickMs * policy.spanTicks);
     if (share < policy.busyShare) return;
-    setFlags(COMPILERS_ON);
+    setFlags(DEFAULT_V8_FLAGS);
     watch.unsubscribe();
     hooks.onEnabled?.(share);
   });

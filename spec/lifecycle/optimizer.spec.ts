@@ -6,7 +6,8 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { VirtualTimeScheduler } from 'rxjs';
-import { COMPILERS_OFF, COMPILERS_ON, manageOptimizer } from '../../lib/lifecycle/optimizer.js';
+import { manageOptimizer } from '../../lib/lifecycle/optimizer.js';
+import { DEFAULT_V8_FLAGS, LEAN_V8_FLAGS } from '../../lib/lifecycle/v8-flags.js';
 import { ROOT } from '../helpers/service.js';
 
 const POLICY = { busyShare: 0.02, tickMs: 1000, spanTicks: 2, graceTicks: 5 };
@@ -39,31 +40,31 @@ const quiet = (h: ReturnType<typeof harness>, seconds: number) => {
 
 test('auto: off from the start; start-up, a quiet service and a one-off burst leave it off; load over the last 2 s turns it on, then it stops looking', () => {
   const h = harness('auto');
-  assert.equal(h.flags, [COMPILERS_OFF]);
+  assert.equal(h.flags, [LEAN_V8_FLAGS]);
   for (let i = 0; i < 5; i++) h.second(0.3); // start-up: the first readings
-  assert.equal(h.flags, [COMPILERS_OFF], 'the first 5 s do not count');
+  assert.equal(h.flags, [LEAN_V8_FLAGS], 'the first 5 s do not count');
   quiet(h, 60);
-  assert.equal(h.flags, [COMPILERS_OFF], 'a quiet service never turns them on');
+  assert.equal(h.flags, [LEAN_V8_FLAGS], 'a quiet service never turns them on');
   h.second(0.02); // a history request
   quiet(h, 4);
-  assert.equal(h.flags, [COMPILERS_OFF], 'a burst of 20 ms is not load');
+  assert.equal(h.flags, [LEAN_V8_FLAGS], 'a burst of 20 ms is not load');
   for (let i = 0; i < 10; i++) h.second(i % 2 === 0 ? 0.035 : 0); // 35 ms samples every 2 s: 1.75 % (about 1,500 processes)
-  assert.equal(h.flags, [COMPILERS_OFF], 'just under the threshold');
+  assert.equal(h.flags, [LEAN_V8_FLAGS], 'just under the threshold');
   h.second(0.5);
-  assert.equal(h.flags, [COMPILERS_OFF, COMPILERS_ON], 'a flood: on within its first 2 s');
+  assert.equal(h.flags, [LEAN_V8_FLAGS, DEFAULT_V8_FLAGS], 'a flood: on within its first 2 s');
   assert.equal(h.enabled.map((s) => +s.toFixed(3)), [0.25], 'told once, with the share over the last 2 s');
   const reads = h.reads();
   h.second(0.5);
   h.second(0);
   assert.is(h.reads(), reads, 'no more looking once they are on');
-  assert.equal(h.flags, [COMPILERS_OFF, COMPILERS_ON], 'never turned off again');
+  assert.equal(h.flags, [LEAN_V8_FLAGS, DEFAULT_V8_FLAGS], 'never turned off again');
 });
 
 test('auto: thousands of processes (a 50 ms sample every 2 s) turn it on too', () => {
   const h = harness('auto');
   quiet(h, 10);
   for (let i = 0; i < 4; i++) h.second(i % 2 === 0 ? 0.05 : 0);
-  assert.equal(h.flags, [COMPILERS_OFF, COMPILERS_ON]);
+  assert.equal(h.flags, [LEAN_V8_FLAGS, DEFAULT_V8_FLAGS]);
 });
 
 test('on leaves V8 as it is; off never turns it on, however busy', () => {
@@ -73,7 +74,7 @@ test('on leaves V8 as it is; off never turns it on, however busy', () => {
   assert.is(on.reads(), 0, 'nothing watched');
   const off = harness('off');
   for (let i = 0; i < 20; i++) off.second(1);
-  assert.equal(off.flags, [COMPILERS_OFF]);
+  assert.equal(off.flags, [LEAN_V8_FLAGS]);
   assert.equal(off.enabled, []);
 });
 
@@ -81,7 +82,7 @@ test('stop() ends the watch: load after it changes nothing', () => {
   const h = harness('auto');
   h.stop();
   for (let i = 0; i < 20; i++) h.second(1);
-  assert.equal(h.flags, [COMPILERS_OFF]);
+  assert.equal(h.flags, [LEAN_V8_FLAGS]);
 });
 
 test('on this Node, the flags really decide: while off a hot function stays in the interpreter (no Sparkplug, no TurboFan) and the young generation keeps its size under churn; once on, TurboFan code and a growing young generation', () => {

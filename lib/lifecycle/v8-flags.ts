@@ -2,5 +2,5 @@
 // anything loads) and optimizer.ts (the policy). Lean: its compilers (Sparkplug, TurboFan) off, and
 // the young generation kept at its first size (1 MiB semi-spaces) instead of doubling under
 // allocation up to 16 MiB each, which a burst of readings (thousands of processes) did: +15 MiB RSS.
-export const COMPILERS_OFF = '--no-turbofan --no-sparkplug --semi-space-growth-factor=1';
-export const COMPILERS_ON = '--turbofan --sparkplug --semi-space-growth-factor=2';
+export const LEAN_V8_FLAGS = '--no-turbofan --no-sparkplug --semi-space-growth-factor=1';
+export const DEFAULT_V8_FLAGS = '--turbofan --sparkplug --semi-space-growth-factor=2';
