@@ -11,6 +11,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { WebSocket } from 'ws';
 import { median, rssBytes } from './proc-usage.js';
@@ -264,20 +265,13 @@ interface LineReader {
 }
 
 function lineReader(child: ChildProcess): LineReader {
-  let buffer = '';
   const waiting: { pattern: RegExp; resolve(m: RegExpExecArray): void }[] = [];
-  child.stdout!.on('data', (chunk: Buffer) => {
-    buffer += chunk.toString();
-    let nl: number;
-    while ((nl = buffer.indexOf('\n')) >= 0) {
-      const line = buffer.slice(0, nl);
-      buffer = buffer.slice(nl + 1);
-      for (let i = 0; i < waiting.length; i++) {
-        const m = waiting[i]!.pattern.exec(line);
-        if (m) {
-          waiting.splice(i, 1)[0]!.resolve(m);
-          break;
-        }
+  createInterface({ input: child.stdout! }).on('line', (line) => {
+    for (let i = 0; i < waiting.length; i++) {
+      const m = waiting[i]!.pattern.exec(line);
+      if (m) {
+        waiting.splice(i, 1)[0]!.resolve(m);
+        break;
       }
     }
   });

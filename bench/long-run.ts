@@ -3,7 +3,7 @@
 // history fills over these ten minutes (300 readings per topic at 2 s), so this is where the
 // service's memory settles.
 import { measureTogether } from './measure.js';
-import { start, startService, type Running } from './systems.js';
+import { startEach, startService, type Running } from './systems.js';
 
 export interface LongRunResult {
   seconds: number;
@@ -19,13 +19,7 @@ export async function runLong(o: { seconds: number; intervalMs: number }): Promi
   const systems: LongRunResult['systems'] = {};
   try {
     running.push(await startService({ intervalMs: o.intervalMs }));
-    for (const name of ['node_exporter', 'bare node'] as const) {
-      try {
-        running.push(await start(name, o.intervalMs));
-      } catch (error) {
-        console.log(`  ${name}: left out (${(error as Error).message})`);
-      }
-    }
+    await startEach(['node_exporter', 'bare node'], o.intervalMs, running);
     for (let minute = 1; minute <= minutes; minute++) {
       const windows = await measureTogether(running, o.seconds / minutes);
       const line: string[] = [];

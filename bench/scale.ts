@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { measureTogether, type Window } from './measure.js';
 import { processCount } from './proc-usage.js';
-import { root, sleep, startGlances, startService, startSiLoop, type Running } from './systems.js';
+import { root, sleep, startEach, type Running } from './systems.js';
 
 export interface ScalePoint {
   extra: number;
@@ -27,13 +27,7 @@ export async function runScale(o: { sizes: number[]; seconds: number; intervalMs
     const running: Running[] = [];
     try {
       const collector = await timeCollector();
-      for (const starter of [() => startService({ intervalMs: o.intervalMs }), () => startGlances(o.intervalMs), () => startSiLoop(o.intervalMs)]) {
-        try {
-          running.push(await starter());
-        } catch (error) {
-          console.log(`  left out: ${(error as Error).message}`);
-        }
-      }
+      await startEach(['widgets-service', 'Glances', 'systeminformation loop'], o.intervalMs, running);
       await sleep(o.warmupMs);
       const windows = await measureTogether(running, o.seconds);
       const point: ScalePoint = { extra, processes: processCount(), ...collector, systems: Object.fromEntries(windows) };

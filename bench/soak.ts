@@ -4,6 +4,7 @@
 // what stays after GC is what each connection leaves behind.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import { WebSocket } from 'ws';
 import { descendants, fdCount, rssBytes } from './proc-usage.js';
@@ -48,17 +49,8 @@ export async function runSoak(o: { seconds: number; intervalMs: number; snapshot
   const child = spawn(process.execPath, ['--expose-gc', '--input-type=module', '-e', SERVE, server, String(o.intervalMs)], {
     cwd: root, stdio: ['pipe', 'pipe', 'inherit'],
   });
-  let buffer = '';
   const waiting: ((line: string) => void)[] = [];
-  child.stdout!.on('data', (chunk: Buffer) => {
-    buffer += chunk.toString();
-    let nl: number;
-    while ((nl = buffer.indexOf('\n')) >= 0) {
-      const line = buffer.slice(0, nl);
-      buffer = buffer.slice(nl + 1);
-      waiting.shift()?.(line);
-    }
-  });
+  createInterface({ input: child.stdout! }).on('line', (line) => waiting.shift()?.(line));
   const nextLine = () => new Promise<string>((r) => waiting.push(r));
   const port = Number((await nextLine()).split(' ')[1]);
   const pid = child.pid!;

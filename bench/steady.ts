@@ -1,6 +1,6 @@
 // Steady state: every system started together, read every interval, measured over the same window.
 import { measureTogether, type Window } from './measure.js';
-import { SYSTEMS, sleep, start, startService, type Running, type SystemName } from './systems.js';
+import { SYSTEMS, sleep, startEach, startService, type Running } from './systems.js';
 
 export interface SteadyResult {
   runs: number;
@@ -16,13 +16,7 @@ export async function runSteady(o: { runs: number; seconds: number; intervalMs: 
   for (let run = 1; run <= o.runs; run++) {
     const running: Running[] = [];
     try {
-      for (const name of SYSTEMS) {
-        try {
-          running.push(await start(name as SystemName, o.intervalMs));
-        } catch (error) {
-          console.log(`  ${name}: left out (${(error as Error).message})`);
-        }
-      }
+      await startEach(SYSTEMS, o.intervalMs, running);
       running.push(await startService({ intervalMs: o.intervalMs, clients: 0, name: 'widgets-service, no client' }));
       await sleep(o.warmupMs); // start-up (module loading, static facts, first readings) is not steady state
       const windows = await measureTogether(running, o.seconds);

@@ -7,6 +7,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { WebSocket } from 'ws';
 
@@ -144,13 +145,12 @@ export async function startWorkload(name: string, script: string, intervalMs: nu
   let spawns = 0;
   let ready!: () => void;
   const isReady = new Promise<void>((r) => (ready = r));
-  child.stdout!.on('data', (chunk: Buffer) => {
-    for (const line of chunk.toString().split('\n')) {
-      const [kind, count] = line.split(' ');
-      if (kind === 'ready') ready();
-      if (kind === 'sample') samples++;
-      if (count !== undefined) spawns = Number(count);
-    }
+  // Whole lines (a chunk can end mid-line).
+  createInterface({ input: child.stdout! }).on('line', (line) => {
+    const [kind, count] = line.split(' ');
+    if (kind === 'ready') ready();
+    if (kind === 'sample') samples++;
+    if (count !== undefined) spawns = Number(count);
   });
   await Promise.race([isReady, sleep(30_000)]);
   return { name, pid: child.pid!, samples: () => samples, spawns: () => spawns, stop: stopper(child) };
@@ -172,6 +172,20 @@ export function start(name: SystemName, intervalMs: number): Promise<Running> {
     case 'Glances': return startGlances(intervalMs);
     case 'systeminformation loop': return startSiLoop(intervalMs);
     case 'bare node': return startBareNode(intervalMs);
+  }
+}
+
+/**
+ * Starts each named system into `running` (so the caller's cleanup stops whatever did start); one
+ * that cannot run here (not installed, failed to start) is left out with a line saying why.
+ */
+export async function startEach(names: readonly SystemName[], intervalMs: number, running: Running[]): Promise<void> {
+  for (const name of names) {
+    try {
+      running.push(await start(name, intervalMs));
+    } catch (error) {
+      console.log(`  ${name}: left out (${(error as Error).message})`);
+    }
   }
 }
 
