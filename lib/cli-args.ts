@@ -22,6 +22,8 @@ export interface CliConfig {
   historyMs: number;
   processLimit: number;
   exposeCommandLine: boolean;
+  /** GET /metrics: one series per process (pid label) instead of one per process name. */
+  metricsPerPid: boolean;
   includeNetworkFs: boolean;
   /** Seconds without any client before the process exits; undefined = never. */
   idleExitSeconds: number | undefined;
@@ -60,6 +62,7 @@ export const FLAGS: readonly Flag[] = [
   { long: 'history', arg: '<time>', section: 'Options', help: `how far back /api/history and the dashboard reach (default ${formatDuration(S.historyMs)}, 0 = off)` },
   { long: 'process-limit', arg: '<n>', section: 'Options', help: `how many AI/ML processes /api/stats/processes lists (default ${S.processLimit})` },
   { long: 'expose-command-line', section: 'Options', help: "include each process's full command line (off: they carry secrets)" },
+  { long: 'metrics-per-pid', section: 'Options', help: 'GET /metrics: one series per AI/ML process (pid label) instead of one per process name (off: pids churn on a fleet)' },
   { long: 'include-network-fs', section: 'Options', help: 'list NFS/SMB/FUSE mounts too (each probed with a timeout)' },
   { long: 'idle-exit', arg: '<secs>', section: 'Options', help: 'exit when no client has connected or read for this long' },
   { long: 'no-exit-with-parent', section: 'Options', help: 'keep running when the process that started this one dies' },
@@ -153,6 +156,7 @@ export function parseCli(argv: string[]): CliConfig {
     historyMs: text('history') === undefined ? S.historyMs : durationFlag('--history', text('history')!, 0, S.maxHistoryMs),
     processLimit: text('process-limit') === undefined ? S.processLimit : wholeFlag('--process-limit', text('process-limit')!, 1, 10_000),
     exposeCommandLine: on('expose-command-line'),
+    metricsPerPid: on('metrics-per-pid'),
     includeNetworkFs: on('include-network-fs'),
     idleExitSeconds: text('idle-exit') === undefined ? undefined : positiveFlag('--idle-exit', text('idle-exit')!, 31 * 24 * 3600),
     exitWithParent: !on('no-exit-with-parent'),

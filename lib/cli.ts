@@ -50,6 +50,7 @@ async function main(argv: string[]): Promise<void> {
     logger,
     security: config.security,
     webSocket: config.webSocket,
+    metrics: { perPid: config.metricsPerPid },
     ...(config.tlsFiles ? { tls: readTlsFiles(config.tlsFiles) } : {}),
     ...(config.idleExitSeconds !== undefined
       ? { idleExitMs: config.idleExitSeconds * 1000, onIdle: () => shutdown(`no client for ${config.idleExitSeconds} s (--idle-exit)`) }

@@ -19,7 +19,7 @@ export { VERSION } from './version.js';
 export { TOPICS } from './types.js';
 export type * from './types.js';
 export { renderMetrics } from './metrics/render.js';
-export type { ServiceInfo } from './metrics/render.js';
+export type { MetricsOptions, RenderOptions, ServiceInfo } from './metrics/render.js';
 export { readProcessInfo } from './metrics/process-info.js';
 export type { ProcessInfo } from './metrics/process-info.js';
 export { CONTENT_TYPE as METRICS_CONTENT_TYPE } from './metrics/exposition.js';

@@ -11,6 +11,7 @@ import { guardMiddleware } from './http/guard-middleware.js';
 import { createRoutes } from './http/routes.js';
 import { createLogger, type Logger } from './log.js';
 import { createMonitor, type Monitor, type MonitorOptions } from './monitor.js';
+import type { MetricsOptions } from './metrics/render.js';
 import { VERSION } from './version.js';
 import { watchIdle, type IdleWatch } from './lifecycle/idle-watch.js';
 import { checkBinding, isLoopbackHost } from './security/binding.js';
@@ -36,6 +37,8 @@ export interface ServerOptions {
   webSocket?: StatsSocketOptions;
   /** Serve HTTPS and WSS on the same port with this certificate chain and private key (PEM). */
   tls?: TlsOptions;
+  /** GET /metrics: `{ perPid: true }` for one series per process (pid label) instead of one per name. */
+  metrics?: MetricsOptions;
 }
 
 export interface TlsOptions {
@@ -91,6 +94,7 @@ export async function createServer(monitor: Monitor, options: ServerOptions = {}
     activeConnections: () => sockets.clientCount(),
     startedAt,
     readTimeoutMs: monitor.options.firstSampleTimeoutMs + monitor.options.timeoutMs + 1000,
+    metrics: { perPid: options.metrics?.perPid === true },
   });
   const middleware: Middleware[] = [guardMiddleware(policies)];
   const app = createApp({ routes, middleware, logger });

@@ -5,7 +5,8 @@ import type { Observable } from 'rxjs';
 import type { Monitor } from '../monitor.js';
 import { CONTENT_TYPE } from '../metrics/exposition.js';
 import { readProcessInfo } from '../metrics/process-info.js';
-import { renderMetrics } from '../metrics/render.js';
+import { renderMetrics, type MetricsOptions } from '../metrics/render.js';
+import { selectProcesses } from '../collectors/process-matcher.js';
 
 export type StreamRead = <T>(source: Observable<T>) => Promise<T>;
 
@@ -14,15 +15,19 @@ export interface MetricsContext {
   version: string;
   /** Live WebSocket clients. */
   activeConnections(): number;
+  metrics?: MetricsOptions;
 }
 
 export function metricsRoute(ctx: MetricsContext, read: StreamRead) {
   return async (_req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const stats = await read(ctx.monitor.warm.stats$);
+    const perPid = ctx.metrics?.perPid === true;
+    // Per name, the sums cover every AI/ML process, not only the top N that stats.processes lists.
+    const [stats, all] = await Promise.all([read(ctx.monitor.warm.stats$), perPid ? undefined : read(ctx.monitor.warm.allProcesses$)]);
+    const aiProcesses = all && selectProcesses(all, { matcher: ctx.monitor.options.processes.matcher, limit: Infinity });
     const text = renderMetrics(stats, ctx.monitor.health(), readProcessInfo(), {
       version: ctx.version,
       webSocketClients: ctx.activeConnections(),
-    });
+    }, { perPid, ...(aiProcesses ? { aiProcesses } : {}) });
     if (res.headersSent || res.writableEnded) return;
     res.writeHead(200, {
       'Content-Type': CONTENT_TYPE,

@@ -8,6 +8,7 @@ import { selectProcesses } from '../collectors/process-matcher.js';
 import { DASHBOARD_HTML, DASHBOARD_HEADERS } from '../dashboard/page.js';
 import { parseHistoryQuery } from '../history/query.js';
 import { metricsRoute } from './metrics-route.js';
+import type { MetricsOptions } from '../metrics/render.js';
 import { openApiRoute } from './openapi-route.js';
 
 export interface RouteContext {
@@ -18,6 +19,8 @@ export interface RouteContext {
   startedAt: number;
   /** A REST read waiting longer than this for the stream answers 503. */
   readTimeoutMs: number;
+  /** How /metrics shapes per-process series. */
+  metrics?: MetricsOptions;
 }
 
 export type Handler = (req: IncomingMessage, res: ServerResponse, query: URLSearchParams) => Promise<void> | void;

@@ -1,7 +1,7 @@
 // GET /metrics as a pure function of one stats message, the collectors' health and the service's own
 // process: Prometheus names (widgets_ prefix, base units, ratios 0–1, _total for counters), and a
 // JSON null is an absent sample, never 0. The README's "Prometheus" section lists every family.
-import type { CollectorHealth, GpuStats, SystemStats, Topic } from '../types.js';
+import type { CollectorHealth, GpuStats, ProcessStats, SystemStats, Topic } from '../types.js';
 import { TOPICS } from '../types.js';
 import { Exposition } from './exposition.js';
 import type { ProcessInfo } from './process-info.js';
@@ -12,19 +12,39 @@ export interface ServiceInfo {
   webSocketClients: number;
 }
 
+/** How /metrics shapes per-process series (README "Prometheus and Grafana"). */
+export interface MetricsOptions {
+  /**
+   * One series per process with a `pid` label (the top AI/ML processes of stats.processes) instead
+   * of one per process name. Off by default: a pid changes at every process start, so on a fleet
+   * per-pid series pile up in Prometheus' index.
+   */
+  perPid?: boolean;
+}
+
+export interface RenderOptions extends MetricsOptions {
+  /**
+   * Every AI/ML process now, not only the top N that stats.processes lists: the per-name sums and
+   * counts are taken over these when given (the route passes them), else over stats.processes.
+   */
+  aiProcesses?: readonly ProcessStats[];
+}
+
 const MHZ = 1e6;
 
 /** A JSON percentage (0–100, two decimals) as a ratio (0–1); null stays null. */
 const ratio = (percent: number | null | undefined) => (percent === null || percent === undefined ? null : percent / 100);
 
-export function renderMetrics(stats: SystemStats, health: Record<Topic, CollectorHealth>, proc: ProcessInfo, service: ServiceInfo): string {
+export function renderMetrics(stats: SystemStats, health: Record<Topic, CollectorHealth>, proc: ProcessInfo, service: ServiceInfo, options: RenderOptions = {}): string {
+  const perPid = options.perPid === true;
   const out = new Exposition();
   renderCpu(out, stats);
   renderMemory(out, stats);
-  renderGpus(out, stats.gpu);
+  renderGpus(out, stats.gpu, perPid);
   renderDisks(out, stats);
   renderNetwork(out, stats);
-  renderProcesses(out, stats);
+  if (perPid) renderProcessesPerPid(out, stats.processes);
+  else renderProcessesPerName(out, options.aiProcesses ?? stats.processes);
   out.family('widgets_system_uptime_seconds', 'gauge', 'Seconds since the machine booted.').add({}, stats.uptime);
   renderHealth(out, health);
   out.family('widgets_build_info', 'gauge', 'Always 1; the version label says which widgets-service answers.').add({ version: service.version }, 1);
@@ -60,7 +80,7 @@ function renderMemory(out: Exposition, { memory }: SystemStats) {
   out.family('widgets_swap_used_bytes', 'gauge', 'Swap space in use, bytes.').add({}, memory.swap.used);
 }
 
-function renderGpus(out: Exposition, gpus: GpuStats[]) {
+function renderGpus(out: Exposition, gpus: GpuStats[], perPid: boolean) {
   const f = {
     info: out.family('widgets_gpu_info', 'gauge', 'Always 1, per GPU; labels give its PCI bus id and driver version.'),
     usage: out.family('widgets_gpu_utilization_ratio', 'gauge', 'GPU busy time, 0-1.'),
@@ -76,7 +96,9 @@ function renderGpus(out: Exposition, gpus: GpuStats[]) {
     powerLimit: out.family('widgets_gpu_power_limit_watts', 'gauge', 'Power limit, watts.'),
     clockCore: out.family('widgets_gpu_core_clock_hertz', 'gauge', 'Graphics (core) clock, hertz.'),
     clockMem: out.family('widgets_gpu_memory_clock_hertz', 'gauge', 'Memory clock, hertz.'),
-    procMem: out.family('widgets_gpu_process_memory_bytes', 'gauge', 'GPU memory held by one process, bytes; name is the process name.'),
+    procMem: out.family('widgets_gpu_process_memory_bytes', 'gauge', perPid
+      ? 'GPU memory held by one process, bytes; name is the process name.'
+      : 'GPU memory held by the processes of this name on this GPU, bytes (those the driver reports a figure for).'),
   };
   gpus.forEach((g, position) => {
     const labels = { gpu: g.index ?? position, uuid: g.uuid ?? '', name: g.name, vendor: g.vendor };
@@ -94,8 +116,14 @@ function renderGpus(out: Exposition, gpus: GpuStats[]) {
     f.powerLimit.add(labels, g.powerLimit);
     f.clockCore.add(labels, g.clockCore === null ? null : g.clockCore * MHZ);
     f.clockMem.add(labels, g.clockMemory === null ? null : g.clockMemory * MHZ);
-    for (const p of g.processes ?? []) {
-      f.procMem.add({ gpu: labels.gpu, uuid: labels.uuid, vendor: g.vendor, pid: p.pid, name: p.name }, p.usedMemory);
+    const where = { gpu: labels.gpu, uuid: labels.uuid, vendor: g.vendor };
+    if (perPid) {
+      for (const p of g.processes ?? []) f.procMem.add({ ...where, pid: p.pid, name: p.name }, p.usedMemory);
+    } else {
+      for (const [name, group] of byName(g.processes ?? [])) {
+        const known = group.filter((p) => p.usedMemory !== null);
+        f.procMem.add({ ...where, name }, known.length === 0 ? null : known.reduce((sum, p) => sum + p.usedMemory!, 0));
+      }
     }
   });
 }
@@ -126,7 +154,20 @@ function renderNetwork(out: Exposition, { network }: SystemStats) {
   }
 }
 
-function renderProcesses(out: Exposition, { processes }: SystemStats) {
+/** Default: one series per process name, summed over its processes, with how many there are (as process-exporter's groups). */
+function renderProcessesPerName(out: Exposition, processes: readonly ProcessStats[]) {
+  const cpu = out.family('widgets_process_cpu_usage_ratio', 'gauge', 'CPU time of the AI/ML processes of this name over the last interval, summed, in cores (1 = one full core; may exceed 1).');
+  const rss = out.family('widgets_process_resident_memory_bytes', 'gauge', 'Resident memory of the AI/ML processes of this name, summed, bytes.');
+  const count = out.family('widgets_processes', 'gauge', 'AI/ML processes running with this name.');
+  for (const [name, group] of byName(processes)) {
+    cpu.add({ name }, ratio(group.reduce((sum, p) => sum + p.cpu, 0)));
+    rss.add({ name }, group.reduce((sum, p) => sum + p.rss, 0));
+    count.add({ name }, group.length);
+  }
+}
+
+/** With perPid: one series per listed process (pid and name labels). */
+function renderProcessesPerPid(out: Exposition, processes: readonly ProcessStats[]) {
   const cpu = out.family('widgets_process_cpu_usage_ratio', 'gauge', 'CPU time of one AI/ML process over the last interval, in cores (1 = one full core; may exceed 1).');
   const rss = out.family('widgets_process_resident_memory_bytes', 'gauge', 'Resident memory of one AI/ML process, bytes.');
   for (const p of processes) {
@@ -134,6 +175,16 @@ function renderProcesses(out: Exposition, { processes }: SystemStats) {
     cpu.add(labels, ratio(p.cpu));
     rss.add(labels, p.rss);
   }
+}
+
+function byName<P extends { name: string }>(processes: readonly P[]): Map<string, P[]> {
+  const groups = new Map<string, P[]>();
+  for (const p of processes) {
+    const group = groups.get(p.name);
+    if (group) group.push(p);
+    else groups.set(p.name, [p]);
+  }
+  return groups;
 }
 
 function renderHealth(out: Exposition, health: Record<Topic, CollectorHealth>) {

@@ -69,12 +69,15 @@ test('NVIDIA stand-in, 2 GPUs: promtool finds nothing to complain about, and the
       const fan = find(samples, 'widgets_gpu_fan_speed_ratio', at);
       if (g.fanSpeed === null) assert.is(fan.length, 0, `gpu ${i}: null fan speed is absent, not 0`);
       else assert.equal(fan.map((s) => s.value), [g.fanSpeed / 100]);
-      for (const p of g.processes ?? []) {
-        assert.is(one(samples, 'widgets_gpu_process_memory_bytes', { gpu: String(i), pid: String(p.pid), name: p.name }), p.usedMemory);
-      }
+      // By default one series per process name on each GPU, summed; no pid label.
+      const sums = new Map<string, number>();
+      for (const p of g.processes ?? []) if (p.usedMemory !== null) sums.set(p.name, (sums.get(p.name) ?? 0) + p.usedMemory);
+      for (const [name, bytes] of sums) assert.is(one(samples, 'widgets_gpu_process_memory_bytes', { gpu: String(i), name }), bytes);
+      assert.is(find(samples, 'widgets_gpu_process_memory_bytes', { gpu: String(i) }).length, sums.size);
     });
     assert.is(gpus[0].fanSpeed, null, 'the capture has no fan reading for the L40S');
     assert.ok(gpus.some((g) => (g.processes ?? []).length === 3), 'the 4080 capture has 3 processes');
+    assert.equal(samples.filter((s) => 'pid' in s.labels), [], 'no per-pid series without --metrics-per-pid');
 
     for (const collector of TOPICS) assert.is(one(samples, 'widgets_collector_up', { collector }), 1, collector);
     assert.ok(one(samples, 'process_resident_memory_bytes', {}) > 1e6);
@@ -84,6 +87,25 @@ test('NVIDIA stand-in, 2 GPUs: promtool finds nothing to complain about, and the
     assert.ok(started <= Date.now() / 1000 && started > Date.now() / 1000 - 120, 'start time is the service\'s, in Unix seconds');
     // Interfaces are counters with their own label; rates are left to PromQL's rate().
     assert.ok(find(samples, 'widgets_network_receive_bytes_total', { interface: 'lo' }).length === 1);
+  });
+});
+
+test('--metrics-per-pid: GPU processes are one series per pid again, and the result is still promtool-clean', async () => {
+  const vars = {
+    FAKE_NVIDIA_SMI_CSV: nvidia('query-gpu-all-fields-rtx4080super-linux-595.71.05-load.csv'),
+    FAKE_NVIDIA_SMI_APPS: nvidia('compute-apps-rtx4080super-linux-595.71.05-load.csv'),
+  };
+  await withService(vars, ['nvidia-smi'], ['--interval', '300ms', '--metrics-per-pid'], async (service) => {
+    const { text, samples } = await scrapeUntil(service.url, (s) => find(s, 'widgets_gpu_process_memory_bytes').length > 0);
+    const gpus = (await getJson(`${service.url}/api/stats/gpu`)).body as any[];
+    const processes = gpus[0].processes as { pid: number; name: string; usedMemory: number | null }[];
+    assert.is(processes.length, 3);
+    for (const p of processes) {
+      const found = find(samples, 'widgets_gpu_process_memory_bytes', { gpu: '0', pid: String(p.pid), name: p.name });
+      assert.equal(found.map((s) => s.value), p.usedMemory === null ? [] : [p.usedMemory]);
+    }
+    assert.equal(find(samples, 'widgets_processes'), [], 'no per-name count in per-pid mode');
+    assert.is(promtoolCheck(text).output, '');
   });
 });
 

@@ -59,7 +59,7 @@ test('percentages become ratios 0-1, MHz become hertz', () => {
   assert.equal(values('widgets_gpu_utilization_ratio', { gpu: '0' }), [0.85]);
   assert.equal(values('widgets_gpu_core_clock_hertz', { gpu: '0' }), [1.92e9]);
   assert.equal(values('widgets_gpu_memory_clock_hertz', { gpu: '0' }), [10.501e9]);
-  assert.equal(values('widgets_process_cpu_usage_ratio', { pid: '77', name: 'ollama' }), [2.505], 'two and a half cores');
+  assert.equal(values('widgets_process_cpu_usage_ratio', { name: 'ollama' }), [2.505], 'two and a half cores');
 });
 
 test('null is an absent sample, never 0; a real 0 stays 0', () => {
@@ -67,8 +67,8 @@ test('null is an absent sample, never 0; a real 0 stays 0', () => {
   assert.equal(values('widgets_cpu_frequency_hertz'), [], 'the JSON\'s "0 when unknown" MHz is absent too');
   assert.equal(values('widgets_gpu_decoder_utilization_ratio'), []);
   assert.equal(values('widgets_gpu_fan_speed_ratio'), [0], 'a stopped fan is a real 0 (only the first GPU has a reading)');
-  assert.equal(values('widgets_gpu_process_memory_bytes', { pid: '4243' }), [], 'memory the driver will not tell');
-  assert.equal(values('widgets_gpu_process_memory_bytes', { pid: '4242', name: 'python3', gpu: '0', uuid: 'GPU-1', vendor: 'nvidia' }), [8589934592]);
+  assert.equal(values('widgets_gpu_process_memory_bytes', { name: 'Xorg' }), [], 'memory the driver will not tell');
+  assert.equal(values('widgets_gpu_process_memory_bytes', { name: 'python3', gpu: '0', uuid: 'GPU-1', vendor: 'nvidia' }), [8589934592]);
   assert.equal(values('process_virtual_memory_bytes'), []);
   assert.equal(values('process_max_fds'), []);
   assert.equal(values('widgets_collector_duration_seconds', { collector: 'disk' }), []);
@@ -104,6 +104,49 @@ test('collector health: up is 1 only for ok, durations in seconds, last success 
   assert.equal(values('widgets_collector_info', { collector: 'gpu', source: 'nvidia-smi' }), [1]);
   assert.equal(values('widgets_build_info', { version: '1.2.3' }), [1]);
   assert.equal(values('widgets_websocket_clients'), [2]);
+});
+
+// Four vLLM workers and a notebook kernel: what a fleet sees by default is one series per name.
+const workers = [101, 102, 103, 104].map((pid, i) => ({ pid, name: 'python3', cpu: 100 + i * 10.25, memory: 1, status: 'running', rss: 1e9 + i }));
+const fleet: SystemStats = {
+  ...stats,
+  gpu: [gpu({ processes: [
+    { pid: 101, name: 'python3', usedMemory: 4e9 }, { pid: 102, name: 'python3', usedMemory: 5e9 },
+    { pid: 103, name: 'python3', usedMemory: null }, { pid: 900, name: 'Xorg', usedMemory: null },
+  ] })],
+  processes: [...workers.slice(0, 2), { pid: 7, name: 'jupyter-lab', cpu: 3, memory: 1, status: 'sleep', rss: 5e8 }],
+};
+
+test('per process name by default: CPU and memory summed over every AI/ML process of that name, with their count, no pid', () => {
+  // aiProcesses are all of them; stats.processes (the top N) lists only two of the four workers.
+  const all = [...workers, fleet.processes[2]!];
+  const byName = parseSamples(renderMetrics(fleet, health, proc, { version: '1', webSocketClients: 0 }, { aiProcesses: all }));
+  const v = (name: string, where: Record<string, string> = {}) => find(byName, name, where).map((s) => s.value);
+  assert.equal(v('widgets_process_cpu_usage_ratio', { name: 'python3' }), [(100 + 110.25 + 120.5 + 130.75) / 100]);
+  assert.equal(v('widgets_process_resident_memory_bytes', { name: 'python3' }), [4e9 + 6]);
+  assert.equal(v('widgets_processes', { name: 'python3' }), [4]);
+  assert.equal(v('widgets_processes', { name: 'jupyter-lab' }), [1]);
+  assert.equal(v('widgets_gpu_process_memory_bytes', { name: 'python3', gpu: '0' }), [9e9], 'the processes the driver gives a figure for');
+  assert.equal(v('widgets_gpu_process_memory_bytes', { name: 'Xorg' }), [], 'none known: absent, not 0');
+  assert.equal(byName.filter((s) => 'pid' in s.labels), [], 'no pid label anywhere');
+  // Without aiProcesses (a library caller with only a stats message) the listed ones are summed.
+  const listed = parseSamples(renderMetrics(fleet, health, proc, { version: '1', webSocketClients: 0 }));
+  assert.equal(find(listed, 'widgets_processes', { name: 'python3' }).map((s) => s.value), [2]);
+});
+
+test('perPid: one series per listed process with pid and name, no count; promtool-clean either way', () => {
+  const text = renderMetrics(fleet, health, proc, { version: '1', webSocketClients: 0 }, { perPid: true, aiProcesses: workers });
+  const perPid = parseSamples(text);
+  const v = (name: string, where: Record<string, string> = {}) => find(perPid, name, where).map((s) => s.value);
+  assert.equal(v('widgets_process_cpu_usage_ratio').length, 3, 'the listed processes, not aiProcesses');
+  assert.equal(v('widgets_process_cpu_usage_ratio', { pid: '102', name: 'python3' }), [1.1025]);
+  assert.equal(v('widgets_process_resident_memory_bytes', { pid: '7', name: 'jupyter-lab' }), [5e8]);
+  assert.equal(v('widgets_processes'), []);
+  assert.equal(v('widgets_gpu_process_memory_bytes', { pid: '102', name: 'python3', gpu: '0' }), [5e9]);
+  for (const t of [text, renderMetrics(fleet, health, proc, { version: '1', webSocketClients: 0 }, { aiProcesses: workers })]) {
+    const lint = promtoolCheck(t);
+    assert.is(lint.output, '');
+  }
 });
 
 test('every family has HELP and TYPE, once, right before its samples', () => {
