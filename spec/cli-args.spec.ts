@@ -17,6 +17,8 @@ test('no arguments: every default comes from the defaults table', () => {
   assert.is(c.idleExitSeconds, undefined);
   assert.ok(c.exitWithParent);
   assert.is(c.optimizer, 'auto');
+  assert.is(c.metricsPerPid, false, '/metrics per process name unless asked');
+  assert.is(parseCli(['--metrics-per-pid']).metricsPerPid, true);
   assert.is(parseCli(['--optimizer', 'on']).optimizer, 'on');
   assert.is(parseCli(['--optimizer', 'off']).optimizer, 'off');
 });

@@ -36,6 +36,23 @@ test('startServer serves on port 0 and close() ends collection', async () => {
   assert.is(server.monitor.closed, true);
 });
 
+test('metrics: { perPid: true } gives one /metrics series per process with a pid label; the default, one per name with a count', async () => {
+  // This process is `node`, which the default AI/ML patterns list.
+  const shapes: Record<string, string> = {};
+  for (const [label, metrics] of [['default', undefined], ['perPid', { perPid: true }]] as const) {
+    const server = await startServer({ port: 0, ...(metrics ? { metrics } : {}), monitor: { intervalMs: 200, gpu: { vendor: 'off' } } });
+    try {
+      shapes[label] = await (await fetch(`${server.url}/metrics`)).text();
+    } finally {
+      await server.close();
+    }
+  }
+  assert.match(shapes.default!, /^widgets_processes\{name="node"\} \d+$/m);
+  assert.not.match(shapes.default!, /pid="/);
+  assert.match(shapes.perPid!, new RegExp(`^widgets_process_resident_memory_bytes\\{pid="${process.pid}",name="node"\\} \\d+$`, 'm'));
+  assert.not.match(shapes.perPid!, /^widgets_processes/m);
+});
+
 test("createServer keeps the caller's monitor running after the server closes", async () => {
   const monitor = createMonitor({ intervalMs: 200, lingerMs: 0 });
   const server = await createServer(monitor, { port: 0 });
