@@ -99,10 +99,10 @@ export function buildDashboard(): Dashboard {
       query('A', `rate(widgets_network_transmit_bytes_total{${ON}, interface!="lo"}[$__rate_interval])`, '{{instance}} {{interface}}')))
 
     .withRow(new RowBuilder('AI/ML processes'))
-    .withPanel(timeseries('Top AI/ML processes by CPU', 'none', 'CPU of the AI/ML processes of each name, summed, in cores (1 = one full core).',
-      query('A', `topk(10, widgets_process_cpu_usage_ratio{${ON}})`, '{{instance}} {{name}}')))
-    .withPanel(timeseries('Top AI/ML processes by memory', 'bytes', 'Resident memory of the AI/ML processes of each name, summed.',
-      query('A', `topk(10, widgets_process_resident_memory_bytes{${ON}})`, '{{instance}} {{name}}')))
+    .withPanel(timeseries('Top AI/ML processes by CPU', 'none', 'The 5 AI/ML process names using the most CPU on each machine, summed per name, in cores (1 = one full core).',
+      query('A', `topk by (instance) (5, widgets_process_cpu_usage_ratio{${ON}})`, '{{instance}} {{name}}')))
+    .withPanel(timeseries('Top AI/ML processes by memory', 'bytes', 'The 5 AI/ML process names using the most resident memory on each machine, summed per name.',
+      query('A', `topk by (instance) (5, widgets_process_resident_memory_bytes{${ON}})`, '{{instance}} {{name}}')))
     .withPanel(processTable())
 
     .withRow(new RowBuilder('Collectors and scrapes'))

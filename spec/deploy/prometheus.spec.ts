@@ -201,6 +201,12 @@ test('every query of every dashboard panel returns data from both machines (no p
   assert.ok(panels.length >= 15, `${panels.length} panels`);
   const both = [plainInstance, tlsInstance];
   const drawn: DrawnPanel[] = [];
+  // A machine with no real filesystem (a container on overlayfs) or no interface but loopback has
+  // nothing to show in those panels: they are then expected empty, and the spec says so.
+  const nothingOn: [RegExp, string][] = [];
+  if (((await getJson(`${plain.url}/api/stats/disk`)).body as unknown[]).length === 0) nothingOn.push([/widgets_disk_/, 'no filesystem listed here']);
+  const interfaces = (await getJson(`${plain.url}/api/stats/network`)).body.interfaces as { name: string }[];
+  if (!interfaces.some((i) => i.name !== 'lo')) nothingOn.push([/widgets_network_/, 'no interface but loopback here']);
   // Rates need two samples inside their window; the first scrapes may be a second or two old only.
   await forBoth(substitute('rate(widgets_network_receive_bytes_total{instance=~"$instance"}[$__rate_interval])', both));
   for (const panel of panels) {
@@ -208,6 +214,12 @@ test('every query of every dashboard panel returns data from both machines (no p
     const results: DrawnPanel['results'] = [];
     for (const target of panel.targets!) {
       const expr = substitute(target.expr, both);
+      const empty = nothingOn.find(([pattern]) => pattern.test(target.expr));
+      if (empty) {
+        console.log(`"${panel.title}" not checked: ${empty[1]}`);
+        assert.equal(await instantQuery(prometheus.url, expr), [], `${panel.title}: ${empty[1]}, so no data`);
+        continue;
+      }
       const series = target.instant
         ? await pollUntil(() => instantQuery(prometheus.url, expr), (r) => instancesOf(r).length === 2, 10_000)
         : await pollUntil(() => rangeQuery(prometheus.url, expr, 30), (r) => instancesOf(r).length === 2, 10_000);

@@ -42,6 +42,7 @@ export function formatValue(value: number, unit: string): string {
 function timeseries(panel: DrawnPanel, width: number, height: number): string {
   const lines = panel.results.flatMap((r) => r.series.map((s) => ({ name: legendOf(r.legend, s.metric), points: (s.values ?? []).map(([t, v]) => [t, Number(v)] as const) })));
   const all = lines.flatMap((l) => l.points);
+  if (all.length === 0) return `<text x="${width / 2}" y="${height / 2}" class="legend" text-anchor="middle">No data</text>`;
   const t0 = Math.min(...all.map((p) => p[0]));
   const t1 = Math.max(...all.map((p) => p[0]));
   const top = panel.unit === 'percentunit' ? 1 : Math.max(...all.map((p) => p[1])) * 1.1 || 1;
