@@ -163,7 +163,7 @@ test('a wrong token: up is 0 with a 401 in the target\'s last error, and the ser
   const up = await instantQuery(prometheus.url, 'up{job="wrong-token"}');
   assert.equal(up.map((s) => [s.metric.instance, value(s)]), [[tlsInstance, 0]]);
   assert.is(tls.child.exitCode, null, 'still running');
-  assert.not.match(tls.stderr(), /unexpected error|uncaught|Error:|at .*\(/, tls.stderr());
+  assert.not.match(tls.stderr(), /unexpected error|uncaught|Error:|^\s+at .*\(/m, tls.stderr());
   assert.is(byJob(targets, 'widgets-tls')?.health, 'up', 'the right token still scrapes the same service');
 });
 
