@@ -5,7 +5,7 @@
 //
 //   FAKE_<TOOL>_CAPTURE   the capture to replay (tool name in capitals, other characters '_':
 //                         FAKE_IOREG_CAPTURE, FAKE_VM_STAT_CAPTURE); default: a real capture
-//   FAKE_TOOLS_LOG        append one line per start: "<tool> <args as JSON> <pid>"
+//   FAKE_TOOLS_LOG        append one line per start: "<tool> <args as JSON> <pid> <epoch ms>"
 //   FAKE_<TOOL>_EXIT_AFTER=N   a loop tool exits with code 3 after N samples (a tool that dies)
 //   FAKE_<TOOL>_HANG=1    print nothing and never exit (a hung tool)
 import fs from 'node:fs';
@@ -23,7 +23,7 @@ export function start(tool, defaultCapture) {
   const args = process.argv.slice(2);
   const env = process.env;
   const name = envName(tool);
-  if (env.FAKE_TOOLS_LOG) fs.appendFileSync(env.FAKE_TOOLS_LOG, `${tool} ${JSON.stringify(args)} ${process.pid}\n`);
+  if (env.FAKE_TOOLS_LOG) fs.appendFileSync(env.FAKE_TOOLS_LOG, `${tool} ${JSON.stringify(args)} ${process.pid} ${Date.now()}\n`);
   // A reader that went away: end quietly, as SIGPIPE ends the real tool.
   process.stdout.on('error', () => process.exit(0));
   if (env[`FAKE_${name}_HANG`] === '1') {

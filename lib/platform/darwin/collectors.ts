@@ -7,19 +7,20 @@ import type { Sample } from '../../collectors/sample.js';
 import type { DiskStats, GpuStats, MemoryStats, NetworkStats, ProcessStats } from '../../types.js';
 import {
   darwinDiskSampler, darwinGpuSampler, darwinMemorySampler, darwinNetworkSampler, darwinProcessSampler,
-  type DarwinDiskOptions, type DarwinToolOptions,
+  type DarwinDiskOptions, type DarwinToolOptions, type StoppableSampler,
 } from './samplers.js';
 
-function pollUntilStopped<T>(ctx: CollectorContext, create: () => Sampler<T> & { stop?(): void }, placeholder: T): Observable<Sample<T>> {
+function pollUntilStopped<T>(ctx: CollectorContext, create: () => Sampler<T> | StoppableSampler<T>, placeholder: T): Observable<Sample<T>> {
   return defer(() => {
-    let sampler: (Sampler<T> & { stop?(): void }) | undefined;
-    return poll(() => (sampler = create()), {
+    let sampler: (Sampler<T> | StoppableSampler<T>) | undefined;
+    // A StoppableSampler's undefined reading is dropped by poll() (nothing emitted that tick).
+    return poll(() => (sampler = create()) as Sampler<T>, {
       intervalMs: ctx.intervalMs,
       timeoutMs: ctx.timeoutMs,
       primeMs: ctx.primeMs,
       placeholder,
       scheduler: ctx.scheduler,
-    }).pipe(finalize(() => sampler?.stop?.()));
+    }).pipe(finalize(() => { if (sampler && 'stop' in sampler) sampler.stop(); }));
   });
 }
 

@@ -17,6 +17,11 @@ export interface LatestReadingOptions {
 export interface LatestReading<T> {
   /** The latest reading; the first call starts the tool. Rejects when it failed, was aborted or has gone quiet. */
   read(signal?: AbortSignal): Promise<T>;
+  /**
+   * Like read(), but while the tool has given no reading yet (it is still starting) waits at most
+   * waitMs and then resolves undefined instead of failing: a slow start is not an error.
+   */
+  readOrNothing(signal: AbortSignal | undefined, waitMs: number): Promise<T | undefined>;
   /** Stops the tool (unsubscribe). */
   stop(): void;
 }
@@ -63,7 +68,23 @@ export function latestReading<T>(start: () => Observable<T>, options: LatestRead
     if (!running) subscription = undefined;
   };
 
-  return {
+  const api: LatestReading<T> = {
+    async readOrNothing(signal, waitMs) {
+      if (value) return api.read(signal);
+      const patience = new AbortController();
+      const timer = setTimeout(() => patience.abort(), waitMs);
+      const onAbort = () => patience.abort();
+      signal?.addEventListener('abort', onAbort, { once: true });
+      try {
+        return await api.read(patience.signal);
+      } catch (error) {
+        if (patience.signal.aborted && !signal?.aborted && failure === undefined) return undefined;
+        throw error;
+      } finally {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+      }
+    },
     read(signal) {
       if (stopped) return Promise.reject(new Error(`${options.name}: stopped`));
       const now = scheduler.now();
@@ -94,4 +115,5 @@ export function latestReading<T>(start: () => Observable<T>, options: LatestRead
       settle({ error: new Error(`${options.name}: stopped`) });
     },
   };
+  return api;
 }

@@ -9,6 +9,7 @@ import { Observable, map, scan, skip, type Subscription } from 'rxjs';
 import type { DiskStats, GpuStats, MemoryStats, NetworkStats, ProcessStats } from '../../types.js';
 import type { CollectorContext } from '../../collectors/context.js';
 import type { Sampler } from '../../collectors/poll.js';
+import type { SampleResult } from '../../collectors/sample.js';
 import { COMMAND_LINE, type ProcessEntry } from '../../collectors/process-matcher.js';
 import { diskStats, isListedFilesystem, type StatFsSizes } from '../../collectors/disk.js';
 import { resolveTool, runTool } from '../../tools/run-tool.js';
@@ -34,6 +35,9 @@ export const SWAP_EVERY_TICKS = 30;
 
 const BACKOFF = { firstMs: 2000, maxMs: 60_000 };
 
+/** How long a reading waits for a loop tool that is still starting (within poll()'s timeout). */
+const patience = (ctx: CollectorContext) => Math.max(10, ctx.timeoutMs - 100);
+
 /** Whole seconds for a loop tool's interval argument (they take integers; at least 1). */
 export function loopSeconds(intervalMs: number): number {
   return Math.max(1, Math.round(intervalMs / 1000));
@@ -57,8 +61,13 @@ function lines(file: string, args: string[], env: NodeJS.ProcessEnv | undefined)
   });
 }
 
-/** A sampler whose tool stops when poll()'s subscription ends. */
-export interface StoppableSampler<T> extends Sampler<T> {
+/**
+ * A sampler for poll() whose tool stops when the subscription ends. A reading may be undefined
+ * while its loop tool is still starting: poll() then emits nothing for that tick (it drops a falsy
+ * reading), so a slow start is not reported as an error.
+ */
+export interface StoppableSampler<T> {
+  sample(signal?: AbortSignal): Promise<SampleResult<T> | undefined>;
   stop(): void;
 }
 
@@ -99,7 +108,8 @@ export function darwinMemorySampler(ctx: CollectorContext, options: DarwinToolOp
         const pending = refreshSwap();
         if (swap === undefined) await pending;
       }
-      const row = await rows.read(signal);
+      const row = await rows.readOrNothing(signal, patience(ctx));
+      if (!row) return undefined;
       return { value: memoryFromVmStat(row, total, swap ?? { total: 0, used: 0 }), source: 'vm_stat loop' };
     },
     stop: () => rows.stop(),
@@ -140,7 +150,8 @@ export function darwinProcessSampler(ctx: CollectorContext, options: DarwinToolO
   const samples = keeper(ctx, 'top', () => topSamples(tool('top', options.env), ctx.intervalMs, options.env, ctx.scheduler));
   return {
     async sample(signal) {
-      const sample = await samples.read(signal);
+      const sample = await samples.readOrNothing(signal, patience(ctx));
+      if (!sample) return undefined;
       const processes = sample.processes.map((p): ProcessEntry => {
         const rss = p.mem ?? 0;
         // top shows the name (cut to 16 characters), not the arguments: matching sees only that.
@@ -199,7 +210,9 @@ export function darwinNetworkSampler(ctx: CollectorContext, options: DarwinToolO
   });
   return {
     async sample(signal) {
-      const { totals, last } = await tallies.read(signal);
+      const tally = await tallies.readOrNothing(signal, patience(ctx));
+      if (!tally) return undefined;
+      const { totals, last } = tally;
       const rate = (n: number) => round2(n / seconds);
       return {
         source: 'netstat loop',
