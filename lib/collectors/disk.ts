@@ -97,7 +97,9 @@ export const diskCollector: CollectorFactory<DiskStats[], DiskOptions> = (ctx, o
   const includeNetworkFs = options.includeNetworkFs ?? false;
   const statfsTimeoutMs = options.statfsTimeoutMs ?? Math.min(1000, Math.max(10, Math.floor(ctx.timeoutMs / 2)));
   const statfs = options.statfs ?? ((path: string) => statfsAsync(path));
-  if (ctx.platform === 'darwin') return darwinDisks(ctx, { includeNetworkFs, statfsTimeoutMs, statfs });
+  if (ctx.platform === 'darwin') {
+    return darwinDisks(ctx, { statfsTimeoutMs, statfs, isListed: (t, m) => isListedFilesystem(t, m, includeNetworkFs), toStats: diskStats });
+  }
   return poll(
     () => (ctx.platform === 'linux'
       ? procfsDiskSampler(ctx.procRoot, { includeNetworkFs, statfsTimeoutMs, statfs })

@@ -11,7 +11,6 @@ import type { CollectorContext } from '../../collectors/context.js';
 import type { Sampler } from '../../collectors/poll.js';
 import type { SampleResult } from '../../collectors/sample.js';
 import { COMMAND_LINE, type ProcessEntry } from '../../collectors/process-matcher.js';
-import { diskStats, isListedFilesystem, type StatFsSizes } from '../../collectors/disk.js';
 import { resolveTool, runTool } from '../../tools/run-tool.js';
 import { round2 } from '../../format/round.js';
 import { acceleratorGpuStats, parseIoreg, readAccelerators, type AcceleratorReading } from './ioreg.js';
@@ -236,10 +235,17 @@ export function darwinNetworkSampler(ctx: CollectorContext, options: DarwinToolO
 
 // ---- disk: mount once (and when /Volumes changes), fs.statfs per volume --------------------
 
+/** What fs.statfs gives that the sizes need (disk.ts's StatFsSizes). */
+interface Sizes { bsize: number; blocks: number; bfree: number; bavail: number }
+
+/** The disk collector's own rules, passed in (disk.ts owns them; importing it here would be a cycle). */
 export interface DarwinDiskOptions extends DarwinToolOptions {
-  includeNetworkFs: boolean;
   statfsTimeoutMs: number;
-  statfs?: (path: string) => Promise<StatFsSizes>;
+  statfs?: (path: string) => Promise<Sizes>;
+  /** Whether a mount is a filesystem worth listing (disk.ts isListedFilesystem, with its network-fs choice). */
+  isListed: (fstype: string, mountpoint: string) => boolean;
+  /** Sizes as df counts them (disk.ts diskStats). */
+  toStats: (mount: { source: string; mountpoint: string; fstype: string }, sizes: Sizes) => DiskStats;
   /** Watched for volumes coming and going (default /Volumes). */
   volumesDir?: string;
 }
@@ -249,7 +255,7 @@ export function darwinDiskSampler(ctx: CollectorContext, options: DarwinDiskOpti
   let table: Promise<ReturnType<typeof selectDarwinMounts>> | undefined;
   let watcher: FSWatcher | undefined;
   const readTable = () => runTool(tool('mount', options.env), [], { timeoutMs: Math.max(ctx.timeoutMs, 5000), ...(options.env ? { env: options.env } : {}) })
-    .then((r) => selectDarwinMounts(parseMountTable(r.stdout), (t, m) => isListedFilesystem(t, m, options.includeNetworkFs)));
+    .then((r) => selectDarwinMounts(parseMountTable(r.stdout), options.isListed));
   const watchVolumes = () => {
     if (watcher) return;
     try {
@@ -268,7 +274,7 @@ export function darwinDiskSampler(ctx: CollectorContext, options: DarwinDiskOpti
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<undefined>((resolve) => { timer = setTimeout(resolve, options.statfsTimeoutMs, undefined); });
     const sizes = await Promise.race([call.catch(() => undefined), deadline]).finally(() => clearTimeout(timer));
-    return sizes && sizes.blocks > 0 ? diskStats(mount, sizes) : undefined;
+    return sizes && sizes.blocks > 0 ? options.toStats(mount, sizes) : undefined;
   };
   return {
     async sample() {
