@@ -95,7 +95,9 @@ export function darwinMemorySampler(ctx: CollectorContext, options: DarwinToolOp
   let swapRead: Promise<void> | undefined;
   let readings = 0;
   const refreshSwap = (signal?: AbortSignal) => {
-    swapRead ??= runTool(tool('sysctl', options.env), ['-n', 'vm.swapusage'], { timeoutMs: ctx.timeoutMs, ...(signal ? { signal } : {}), ...(options.env ? { env: options.env } : {}) })
+    // A missing or failing sysctl leaves swap at its last figure (0 before any): memory goes on.
+    swapRead ??= Promise.resolve()
+      .then(() => runTool(tool('sysctl', options.env), ['-n', 'vm.swapusage'], { timeoutMs: ctx.timeoutMs, ...(signal ? { signal } : {}), ...(options.env ? { env: options.env } : {}) }))
       .then((r) => { swap = parseSwapUsage(r.stdout); }, () => { /* swap stays as last read */ })
       .finally(() => { swapRead = undefined; });
     return swapRead;
@@ -250,9 +252,12 @@ export interface DarwinDiskOptions extends DarwinToolOptions {
   volumesDir?: string;
 }
 
+const MOUNT_RETRY_MS = 30_000;
+
 export function darwinDiskSampler(ctx: CollectorContext, options: DarwinDiskOptions): StoppableSampler<DiskStats[]> {
   const statfs = options.statfs ?? ((path: string) => statfsAsync(path));
   let table: Promise<ReturnType<typeof selectDarwinMounts>> | undefined;
+  let tableFailedAt: number | undefined;
   let watcher: FSWatcher | undefined;
   const readTable = () => runTool(tool('mount', options.env), [], { timeoutMs: Math.max(ctx.timeoutMs, 5000), ...(options.env ? { env: options.env } : {}) })
     .then((r) => selectDarwinMounts(parseMountTable(r.stdout), options.isListed));
@@ -279,14 +284,14 @@ export function darwinDiskSampler(ctx: CollectorContext, options: DarwinDiskOpti
   return {
     async sample() {
       watchVolumes();
-      const current = table ??= readTable();
-      let mounts;
-      try {
-        mounts = await current;
-      } catch (error) {
-        if (table === current) table = undefined; // asked again at the next tick
-        throw error;
+      // A failed `mount` is asked again after MOUNT_RETRY_MS, not at every tick.
+      if (table && tableFailedAt !== undefined && ctx.scheduler.now() - tableFailedAt >= MOUNT_RETRY_MS) table = undefined;
+      if (!table) {
+        tableFailedAt = undefined;
+        table = Promise.resolve().then(readTable);
+        table.catch(() => { tableFailedAt = ctx.scheduler.now(); });
       }
+      const mounts = await table;
       const disks = await Promise.all(mounts.map(measure));
       return { value: disks.filter((d): d is DiskStats => d !== undefined), source: 'mount + statfs' };
     },
