@@ -56,7 +56,7 @@ test('disks: a volume whose statfs hangs is left out at its deadline and not ask
     statfs: (p) => { asked.push(p); return p === '/System/Volumes/Data' ? new Promise(() => {}) : Promise.resolve(sizes); },
   });
   try {
-    const first = await sampler.sample();
+    const first = (await sampler.sample())!;
     assert.equal(first.value.map((d) => [d.mountpoint, d.fstype, d.total, d.used, d.free]), [['/', 'apfs', 4096000, 2457600, 1228800]]);
     await sampler.sample();
     assert.equal(asked, ['/', '/System/Volumes/Data', '/'], 'the hung volume is not asked again');
