@@ -7,6 +7,7 @@ import { poll, type Sampler } from './poll.js';
 import { parseMountinfo, type MountInfo } from '../procfs/mountinfo.js';
 import { readText } from '../procfs/read.js';
 import { round2 } from '../format/round.js';
+import { darwinDisks } from '../platform/darwin/collectors.js';
 
 export interface DiskOptions {
   /** Include network and FUSE filesystems (nfs, cifs, sshfs, …). Off: a hung server blocks statfs. */
@@ -38,7 +39,7 @@ export const PSEUDO_FILESYSTEMS: ReadonlySet<string> = new Set([
 /** Filesystems served over a network or by a user-space daemon: statfs can hang for minutes. */
 export const NETWORK_FILESYSTEMS: ReadonlySet<string> = new Set([
   'nfs', 'nfs4', 'cifs', 'smb3', 'smbfs', 'sshfs', '9p', 'ceph', 'glusterfs', 'lustre', 'afs', 'davfs',
-  'fuse', 'webdav', 'virtiofs',
+  'fuse', 'webdav', 'virtiofs', 'afpfs',
 ]);
 
 /**
@@ -96,6 +97,9 @@ export const diskCollector: CollectorFactory<DiskStats[], DiskOptions> = (ctx, o
   const includeNetworkFs = options.includeNetworkFs ?? false;
   const statfsTimeoutMs = options.statfsTimeoutMs ?? Math.min(1000, Math.max(10, Math.floor(ctx.timeoutMs / 2)));
   const statfs = options.statfs ?? ((path: string) => statfsAsync(path));
+  if (ctx.platform === 'darwin') {
+    return darwinDisks(ctx, { statfsTimeoutMs, statfs, isListed: (t, m) => isListedFilesystem(t, m, includeNetworkFs), toStats: diskStats });
+  }
   return poll(
     () => (ctx.platform === 'linux'
       ? procfsDiskSampler(ctx.procRoot, { includeNetworkFs, statfsTimeoutMs, statfs })

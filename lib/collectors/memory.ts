@@ -6,6 +6,7 @@ import { poll, type Sampler } from './poll.js';
 import { parseMeminfo } from '../procfs/meminfo.js';
 import { readText } from '../procfs/read.js';
 import { round2 } from '../format/round.js';
+import { darwinMemory } from '../platform/darwin/collectors.js';
 
 export const MEMORY_PLACEHOLDER: MemoryStats = {
   total: 0,
@@ -18,9 +19,10 @@ export const MEMORY_PLACEHOLDER: MemoryStats = {
   buffers: 0,
 };
 
-/** RAM and swap: /proc/meminfo on Linux, systeminformation elsewhere. */
-export const memoryCollector: CollectorFactory<MemoryStats> = (ctx) =>
-  poll(
+/** RAM and swap: /proc/meminfo on Linux, a vm_stat loop on macOS, systeminformation elsewhere. */
+export const memoryCollector: CollectorFactory<MemoryStats> = (ctx) => ctx.platform === 'darwin'
+  ? darwinMemory(ctx, MEMORY_PLACEHOLDER)
+  : poll(
     (): Sampler<MemoryStats> => ({
       sample: ctx.platform === 'linux'
         ? () => ({ value: memoryFromMeminfo(parseMeminfo(readText(ctx.procRoot, 'meminfo'))), source: 'procfs' })

@@ -6,6 +6,7 @@ import { poll, type Sampler } from './poll.js';
 import { parseNetDev, type InterfaceCounters } from '../procfs/net-dev.js';
 import { readText } from '../procfs/read.js';
 import { round2 } from '../format/round.js';
+import { darwinNetwork } from '../platform/darwin/collectors.js';
 
 export const NETWORK_PLACEHOLDER: NetworkStats = {
   bytesSent: 0,
@@ -25,8 +26,9 @@ export const NETWORK_PLACEHOLDER: NetworkStats = {
  * a baseline, so it already carries a real rate; a rate that cannot be known (an interface seen
  * for the first time, a counter that went backwards) is null, never a made-up 0.
  */
-export const networkCollector: CollectorFactory<NetworkStats> = (ctx) =>
-  poll(() => networkSampler(ctx, ctx.platform === 'linux' ? procfsCounters(ctx.procRoot) : systeminformationCounters), {
+export const networkCollector: CollectorFactory<NetworkStats> = (ctx) => ctx.platform === 'darwin'
+  ? darwinNetwork(ctx, NETWORK_PLACEHOLDER) // a netstat -w loop
+  : poll(() => networkSampler(ctx, ctx.platform === 'linux' ? procfsCounters(ctx.procRoot) : systeminformationCounters), {
     intervalMs: ctx.intervalMs,
     timeoutMs: ctx.timeoutMs,
     primeMs: ctx.primeMs,

@@ -8,6 +8,7 @@ import { parsePidStat, type PidStat } from '../procfs/pid-stat.js';
 import { parseMeminfo } from '../procfs/meminfo.js';
 import { readText, tryReadDir, tryReadFast } from '../procfs/read.js';
 import { round2 } from '../format/round.js';
+import { darwinProcesses } from '../platform/darwin/collectors.js';
 
 export interface ProcessesOptions {
   /** Expose each process's full command line as `command`. Off by default: command lines carry tokens. */
@@ -33,8 +34,9 @@ const STATUS_WORDS: Record<string, string> = {
 };
 
 /** Every process, busiest first: CPU % over the last interval (like top), RSS, status. */
-export const processesCollector: CollectorFactory<ProcessStats[], ProcessesOptions> = (ctx, options = {}) =>
-  poll(
+export const processesCollector: CollectorFactory<ProcessStats[], ProcessesOptions> = (ctx, options = {}) => ctx.platform === 'darwin'
+  ? darwinProcesses(ctx, { exposeCommandLine: options.exposeCommandLine ?? false }) // a top -l loop
+  : poll(
     () => (ctx.platform === 'linux'
       ? procfsProcessSampler(ctx, options)
       : systeminformationProcessSampler(ctx.platform, options.exposeCommandLine ?? false)),

@@ -3,6 +3,7 @@
 //   nvidia-smi on PATH      → nvidia.ts (one long-lived loop-mode child per subscription)
 //   amdgpu in sysfs (Linux) → amd.ts reading sysfs; else rocm-smi; else amd-smi
 //   both                    → both, their lists concatenated
+//   macOS, no vendor tool   → ioreg (lib/platform/darwin: one `ioreg -c IOAccelerator` per tick)
 //   neither                 → fallback.ts (systeminformation graphics(), names with null readings)
 //
 // Faults never hold the stream back: each back-end's first sample comes within ctx.timeoutMs (so a
@@ -18,6 +19,7 @@ import { amdGpu, type AmdSource } from './amd.js';
 import { findAmdCards } from './amd-sysfs.js';
 import { fallbackGpu } from './fallback.js';
 import { nvidiaGpu } from './nvidia.js';
+import { darwinGpu } from '../../platform/darwin/collectors.js';
 
 export type GpuVendorPreference = 'auto' | 'nvidia' | 'amd' | 'fallback' | 'off';
 
@@ -46,6 +48,8 @@ export interface GpuOptions {
 export const DEFAULT_PROCESS_INTERVAL_MS = 10_000;
 
 interface Plan {
+  /** macOS: ioreg's IOAccelerator services (Apple silicon, Intel and AMD GPUs of Intel Macs). */
+  ioreg: string | null;
   nvidia: string | null;
   amd: AmdSource | null;
   rocmSmi: string | null;
@@ -67,7 +71,8 @@ async function plan(ctx: CollectorContext, options: GpuOptions): Promise<Plan> {
     else if (rocmSmi) amd = 'rocm-smi';
     else if (amdSmi) amd = 'amd-smi';
   }
-  return { nvidia, amd, rocmSmi, amdSmi };
+  const ioreg = vendor === 'auto' && ctx.platform === 'darwin' ? find(undefined, 'ioreg') : null;
+  return { ioreg, nvidia, amd, rocmSmi, amdSmi };
 }
 
 /**
@@ -133,6 +138,9 @@ export const gpuCollector: CollectorFactory<GpuStats[], GpuOptions> = (ctx, opti
         streams.push(backend(ctx, p.amd, amdGpu(ctx, { source: p.amd, rocmSmiPath: p.rocmSmi, amdSmiPath: p.amdSmi, ...(env ? { env } : {}) })));
       } else if (vendor === 'amd') {
         streams.push(errorOnce('amd: no amdgpu device in sysfs, and neither rocm-smi nor amd-smi on PATH', 'amd'));
+      }
+      if (streams.length === 0 && p.ioreg) {
+        streams.push(backend(ctx, 'ioreg', darwinGpu(ctx, env ? { env } : {})));
       }
       if (streams.length === 0) {
         streams.push(backend(ctx, 'systeminformation', fallbackGpu(ctx, options.fallbackIntervalMs ? { intervalMs: options.fallbackIntervalMs } : {})));
