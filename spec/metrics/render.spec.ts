@@ -16,6 +16,7 @@ const gpu = (over: Partial<GpuStats>): GpuStats => ({
   vendor: 'nvidia', index: 0, uuid: 'GPU-1', pciBusId: '00000000:01:00.0', driverVersion: '595.71.05', powerLimit: 450,
   memoryUtilization: 40, encoderUtilization: 0, decoderUtilization: null,
   processes: [{ pid: 4242, name: 'python3', usedMemory: 8589934592 }, { pid: 4243, name: 'Xorg', usedMemory: null }],
+  powerState: null,
   ...over,
 });
 

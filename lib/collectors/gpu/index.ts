@@ -1,8 +1,12 @@
 // The GPU collector: picks the back-end(s) for this machine and emits one GPU list per sample.
 //
-//   nvidia-smi on PATH      → nvidia.ts (one long-lived loop-mode child per subscription)
+//   nvidia-smi on PATH      → nvidia.ts (one long-lived loop-mode child per subscription); on Linux
+//                             behind sleep-gate.ts, which never queries a runtime-suspended GPU
 //   amdgpu in sysfs (Linux) → amd.ts reading sysfs; else rocm-smi; else amd-smi
-//   both                    → both, their lists concatenated
+//   i915/xe in sysfs        → intel.ts (Linux)
+//   several                 → all, their lists concatenated
+// AMD (sysfs) and Intel list their processes from the DRM clients' fdinfo (drm-clients.ts, one
+// scanner per subscription shared by both).
 //   neither                 → fallback.ts (systeminformation graphics(), names with null readings)
 //
 // Faults never hold the stream back: each back-end's first sample comes within ctx.timeoutMs (so a
@@ -18,6 +22,11 @@ import { amdGpu, type AmdSource } from './amd.js';
 import { findAmdCards } from './amd-sysfs.js';
 import { fallbackGpu } from './fallback.js';
 import { nvidiaGpu } from './nvidia.js';
+import { createDrmClientTracker, sharedReads } from './drm-clients.js';
+import { findIntelCards, intelGpu } from './intel.js';
+import type { IntelCard } from './intel-sysfs.js';
+import { findNvidiaPciDevices, readRuntimePm } from './runtime-pm.js';
+import { sleepAware } from './sleep-gate.js';
 
 export type GpuVendorPreference = 'auto' | 'nvidia' | 'amd' | 'fallback' | 'off';
 
@@ -50,6 +59,7 @@ interface Plan {
   amd: AmdSource | null;
   rocmSmi: string | null;
   amdSmi: string | null;
+  intel: IntelCard[];
 }
 
 async function plan(ctx: CollectorContext, options: GpuOptions): Promise<Plan> {
@@ -67,7 +77,8 @@ async function plan(ctx: CollectorContext, options: GpuOptions): Promise<Plan> {
     else if (rocmSmi) amd = 'rocm-smi';
     else if (amdSmi) amd = 'amd-smi';
   }
-  return { nvidia, amd, rocmSmi, amdSmi };
+  const intel = vendor === 'auto' && ctx.platform === 'linux' ? findIntelCards(ctx.sysRoot) : [];
+  return { nvidia, amd, rocmSmi, amdSmi, intel };
 }
 
 /**
@@ -118,21 +129,46 @@ export const gpuCollector: CollectorFactory<GpuStats[], GpuOptions> = (ctx, opti
   const chosen = defer(() => from(plan(ctx, options))).pipe(
     switchMap((p) => {
       const streams: Observable<Sample<GpuStats[]>>[] = [];
+      const processIntervalMs = options.processIntervalMs ?? DEFAULT_PROCESS_INTERVAL_MS;
+      const clients = processIntervalMs > 0 && (p.amd === 'sysfs' || p.intel.length > 0)
+        ? sharedReads(createDrmClientTracker({
+          procRoot: ctx.procRoot, sysRoot: ctx.sysRoot, rescanMs: processIntervalMs, now: () => ctx.scheduler.now(),
+          isAsleep: (dir) => readRuntimePm(dir).powerState === 'suspended',
+        }), () => ctx.scheduler.now(), Math.min(50, ctx.intervalMs / 4))
+        : undefined;
+      const describeClients = (unreadable: number) => (unreadable > 0
+        ? ` + fdinfo (${unreadable} processes of other users not readable: their GPU use is not listed)`
+        : ' + fdinfo');
       if (p.nvidia) {
-        streams.push(backend(ctx, 'nvidia-smi', nvidiaGpu(ctx, {
+        const nvidiaDevices = ctx.platform === 'linux' ? findNvidiaPciDevices(ctx.sysRoot) : [];
+        // Runtime PM files present (Linux PCI GPU): never query it while it sleeps.
+        const gate = nvidiaDevices.some((d) => readRuntimePm(d).powerState !== null)
+          ? (s: Observable<Sample<GpuStats[]>>) => sleepAware(ctx, s, { devices: nvidiaDevices, vendor: 'nvidia', tool: 'nvidia-smi' })
+          : (s: Observable<Sample<GpuStats[]>>) => s;
+        streams.push(backend(ctx, 'nvidia-smi', gate(nvidiaGpu(ctx, {
           smiPath: p.nvidia,
-          processIntervalMs: options.processIntervalMs ?? DEFAULT_PROCESS_INTERVAL_MS,
+          processIntervalMs,
           ...(env ? { env } : {}),
           ...(options.probeTimeoutMs ? { probeTimeoutMs: options.probeTimeoutMs } : {}),
           ...(options.backoff ? { backoff: options.backoff } : {}),
-        })));
+        }))));
       } else if (vendor === 'nvidia') {
         streams.push(errorOnce('nvidia-smi: not found on PATH', 'nvidia-smi'));
       }
       if (p.amd) {
-        streams.push(backend(ctx, p.amd, amdGpu(ctx, { source: p.amd, rocmSmiPath: p.rocmSmi, amdSmiPath: p.amdSmi, ...(env ? { env } : {}) })));
+        streams.push(backend(ctx, p.amd, amdGpu(ctx, {
+          source: p.amd, rocmSmiPath: p.rocmSmi, amdSmiPath: p.amdSmi, ...(env ? { env } : {}),
+          ...(clients && p.amd === 'sysfs' ? { clients, describeClients } : {}),
+        })));
       } else if (vendor === 'amd') {
         streams.push(errorOnce('amd: no amdgpu device in sysfs, and neither rocm-smi nor amd-smi on PATH', 'amd'));
+      }
+      if (p.intel.length > 0) {
+        streams.push(backend(ctx, 'intel', intelGpu(ctx, {
+          cards: p.intel,
+          clients: clients ?? { read: () => ({ clients: [], unreadable: 0 }) },
+          describe: clients ? describeClients : () => '',
+        })));
       }
       if (streams.length === 0) {
         streams.push(backend(ctx, 'systeminformation', fallbackGpu(ctx, options.fallbackIntervalMs ? { intervalMs: options.fallbackIntervalMs } : {})));
