@@ -50,7 +50,11 @@ export function amdGpu(ctx: CollectorContext, options: AmdOptions): Observable<S
   const createSampler = (): Sampler<GpuStats[]> => {
     let names: Promise<Map<string, string>> | undefined;
     let statics: Promise<AmdStatic[]> | undefined;
+    // sysfs with DRM clients: a first fdinfo reading before the first sample, so that one already
+    // carries each process's busy % (a delta).
+    const clients = options.source === 'sysfs' ? options.clients : undefined;
     return {
+      ...(clients ? { baseline: () => { clients.read(); } } : {}),
       async sample(signal): Promise<SampleResult<GpuStats[]>> {
         if (options.source === 'sysfs') {
           // Product names are not in sysfs: ask rocm-smi once, by PCI bus id, if it is there, and not

@@ -48,13 +48,13 @@ test('Linux with amdgpu in sysfs: read the files, ask rocm-smi only once for the
 test('amdgpu sysfs + fdinfo: the first reading lists the processes; two processes sharing one DRM client count once', async (ctx) => {
   const fake = (ctx.fake = fakeGpuPath({}, []));
   const root = gpuTree('amd-shared-client');
-  const [first] = await samples(gpuCollector(realCtx({ procRoot: join(root, 'proc'), sysRoot: join(root, 'sys') }), { env: fake.env }), 1);
+  const [first] = await samples(gpuCollector(realCtx({ procRoot: join(root, 'proc'), sysRoot: join(root, 'sys'), primeMs: 100 }), { env: fake.env }), 1);
   assert.is(first!.source, 'amdgpu sysfs + fdinfo');
   const g = first!.value[0]!;
   assert.equal([g.vendor, g.pciBusId, g.usage, g.powerState], ['amd', '0000:03:00.0', 37, 'active']);
   assert.equal(g.processes, [
-    { pid: 3100, name: 'llama-server', usedMemory: 5 * 1024 * MIB, usage: null },
-    { pid: 1500, name: 'gnome-shell', usedMemory: 256 * MIB, usage: null },
+    { pid: 3100, name: 'llama-server', usedMemory: 5 * 1024 * MIB, usage: 0 },
+    { pid: 1500, name: 'gnome-shell', usedMemory: 256 * MIB, usage: 0 },
   ]);
 });
 
