@@ -77,6 +77,8 @@ function renderGpus(out: Exposition, gpus: GpuStats[]) {
     clockCore: out.family('widgets_gpu_core_clock_hertz', 'gauge', 'Graphics (core) clock, hertz.'),
     clockMem: out.family('widgets_gpu_memory_clock_hertz', 'gauge', 'Memory clock, hertz.'),
     procMem: out.family('widgets_gpu_process_memory_bytes', 'gauge', 'GPU memory held by one process, bytes; name is the process name.'),
+    procBusy: out.family('widgets_gpu_process_utilization_ratio', 'gauge', 'GPU busy time of one process (busiest engine class, from DRM fdinfo: AMD, Intel), 0-1.'),
+    suspended: out.family('widgets_gpu_suspended', 'gauge', '1 while the GPU is runtime-suspended (asleep: not queried), 0 while active; absent where the platform does not say.'),
   };
   gpus.forEach((g, position) => {
     const labels = { gpu: g.index ?? position, uuid: g.uuid ?? '', name: g.name, vendor: g.vendor };
@@ -94,8 +96,11 @@ function renderGpus(out: Exposition, gpus: GpuStats[]) {
     f.powerLimit.add(labels, g.powerLimit);
     f.clockCore.add(labels, g.clockCore === null ? null : g.clockCore * MHZ);
     f.clockMem.add(labels, g.clockMemory === null ? null : g.clockMemory * MHZ);
+    f.suspended.add(labels, g.powerState === null ? null : g.powerState === 'suspended' ? 1 : 0);
     for (const p of g.processes ?? []) {
-      f.procMem.add({ gpu: labels.gpu, uuid: labels.uuid, vendor: g.vendor, pid: p.pid, name: p.name }, p.usedMemory);
+      const procLabels = { gpu: labels.gpu, uuid: labels.uuid, vendor: g.vendor, pid: p.pid, name: p.name };
+      f.procMem.add(procLabels, p.usedMemory);
+      if (p.usage !== undefined) f.procBusy.add(procLabels, ratio(p.usage));
     }
   });
 }
