@@ -3,10 +3,13 @@
 //
 // Cost: listing every fd of every process is the expensive part, so it runs on a slower cadence
 // (rescanMs, like nvidia-smi's compute-apps query); each tick reads fdinfo only for the fds already
-// known to be DRM files. A process is remembered by (pid, start time): a rescan readlinks only the fd
-// numbers it did not have at the last scan, and every fd again after `fullRescanEvery` scans (an fd
-// number closed and reopened on a GPU between two scans is found then). The device is never opened:
-// an fd is a GPU client when its link reads /dev/dri/renderD* or /dev/dri/card*.
+// known to be DRM files. A process is remembered by (pid, start time). A scan lists the fds of new
+// processes, of processes still young (seen in the last `fullRescanEvery` scans: a GPU program opens
+// the device as it starts) and of known GPU clients, readlinking only fd numbers it has not seen;
+// every `fullRescanEvery` scans (a minute at the default cadence) it lists and readlinks every fd of
+// every process, which finds a long-running process that opens a GPU late, or an fd number closed and
+// reopened on a GPU. The device is never opened: an fd is a GPU client when its link reads
+// /dev/dri/renderD* or /dev/dri/card*.
 //
 // Processes of other users cannot be read without privileges (EACCES on their fd directory); they
 // are counted in `unreadable` and left out.
@@ -63,6 +66,8 @@ interface Known {
   drm: Map<string, string>;
   /** Its fd links could not be read (another user's process). */
   denied: boolean;
+  /** The scan that first saw it. */
+  firstScan: number;
 }
 
 const DRM_LINK = /^\/dev\/dri\/((?:renderD|card)\d+)$/;
@@ -115,7 +120,8 @@ export function createDrmClientTracker(options: DrmClientOptions): DrmClientTrac
   };
 
   const scan = () => {
-    const full = scans++ % fullEvery === 0;
+    const scan = scans++;
+    const full = scan % fullEvery === 0;
     const seen = new Set<number>();
     let denied = 0;
     const entries = listFds(procRoot);
@@ -123,9 +129,21 @@ export function createDrmClientTracker(options: DrmClientOptions): DrmClientTrac
       const first = entry.charCodeAt(0);
       if (first < 48 || first > 57) continue;
       const pid = Number(entry);
+      const before = known.get(pid);
+      if (before && !full && before.drm.size === 0 && scan - before.firstScan >= fullEvery) {
+        // An established process that is no GPU client: left to the next full pass.
+        seen.add(pid);
+        if (before.denied) denied++;
+        continue;
+      }
       const fds = listFds(`${procRoot}/${entry}/fd`);
       if (fds === 'gone') continue;
-      if (fds === 'denied') { denied++; continue; }
+      if (fds === 'denied') {
+        denied++;
+        seen.add(pid);
+        known.set(pid, { starttime: -1, name: '', fds: new Set(), drm: new Map(), denied: true, firstScan: before?.firstScan ?? scan });
+        continue;
+      }
       seen.add(pid);
       let k = known.get(pid);
       const unchanged = k !== undefined && sameSet(k.fds, fds);
@@ -163,7 +181,7 @@ export function createDrmClientTracker(options: DrmClientOptions): DrmClientTrac
         if (!id) continue;
         ({ starttime, name } = id);
       }
-      known.set(pid, { starttime, name, fds: new Set(fds), drm, denied: linksDenied });
+      known.set(pid, { starttime, name, fds: new Set(fds), drm, denied: linksDenied, firstScan: k?.firstScan ?? scan });
     }
     for (const pid of known.keys()) if (!seen.has(pid)) known.delete(pid);
     unreadable = denied;

@@ -12,8 +12,8 @@ import { gpuTree } from '../../helpers/gpu-trees.js';
 const KIB = 1024;
 
 
-function tracker(root: string, clock = { now: 0 }, rescanMs = 10_000) {
-  return { clock, t: createDrmClientTracker({ procRoot: join(root, 'proc'), sysRoot: join(root, 'sys'), rescanMs, now: () => clock.now }) };
+function tracker(root: string, clock = { now: 0 }, rescanMs = 10_000, fullRescanEvery = 6) {
+  return { clock, t: createDrmClientTracker({ procRoot: join(root, 'proc'), sysRoot: join(root, 'sys'), rescanMs, now: () => clock.now, fullRescanEvery }) };
 }
 
 test('AMD: two processes sharing client 217 count once (the lower pid), gnome-shell\'s client on the card node too, bash not at all', () => {
@@ -79,6 +79,28 @@ test('other users\' processes: an fd directory that cannot be read is counted in
   const out = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { cwd: ROOT, encoding: 'utf8', ...asUser });
   assert.is(out.status, 0, out.stderr);
   assert.equal(JSON.parse(out.stdout), { unreadable: 1, pids: [3100] });
+});
+
+test('an established process that opens a GPU late is found at the next full pass; a young one at the next scan', () => {
+  const root = gpuTree('amd-shared-client');
+  const { t, clock } = tracker(root, { now: 0 }, 10_000, 3);
+  const open = (pid: number, fd: number, id: number) => {
+    symlinkSync('/dev/dri/renderD128', join(root, `proc/${pid}/fd/${fd}`));
+    writeFileSync(join(root, `proc/${pid}/fdinfo/${fd}`), `drm-driver:\tamdgpu\ndrm-pdev:\t0000:03:00.0\ndrm-client-id:\t${id}\ndrm-memory-vram:\t4 KiB\n`);
+  };
+  const pids = () => t.read().clients.map((c) => c.pid).sort();
+  assert.equal(pids(), [1500, 3100]); // scan 0: a full pass
+  for (const at of [10_000, 20_000, 30_000]) { clock.now = at; pids(); } // scans 1–3 (3 is full)
+  open(1600, 40, 300); // bash, seen since scan 0: established, not listed between full passes
+  for (const at of [40_000, 50_000]) {
+    clock.now = at;
+    assert.equal(pids(), [1500, 3100], `scan ${at / 10_000}: not yet`);
+  }
+  clock.now = 60_000;
+  assert.equal(pids(), [1500, 1600, 3100], 'scan 6, the next full pass: found');
+  open(1600, 41, 301);
+  clock.now = 70_000;
+  assert.is(t.read().clients.filter((c) => c.pid === 1600).length, 2, 'a known GPU client is listed on every scan');
 });
 
 test.run();
