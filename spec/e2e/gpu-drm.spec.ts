@@ -4,12 +4,15 @@
 // /api/health say what they should.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { spawnSync } from 'node:child_process';
+import { chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { createMonitor } from '../../lib/monitor.js';
 import { createServer } from '../../lib/server.js';
 import { gpuTree, type GpuTree } from '../helpers/gpu-trees.js';
 import { fakeGpuPath } from '../helpers/fake-gpu-path.js';
 import { connect } from '../helpers/ws-client.js';
+import { ROOT } from '../helpers/service.js';
 
 const KIB = 1024;
 const test = suite('AMD and Intel GPUs from sysfs and fdinfo, end to end');
@@ -78,6 +81,26 @@ test('Intel Arc B580 (xe): VRAM total 12 GiB, used = the clients\' resident VRAM
     const health = (await (await fetch(`${url}/api/health`)).json() as any).collectors.gpu;
     assert.equal([health.state, health.source], ['ok', 'xe sysfs + fdinfo']);
   });
+});
+
+test('run as an unprivileged user: another user\'s GPU process is left out and /api/health says how many were unreadable', async () => {
+  const root = gpuTree('amd-shared-client');
+  chmodSync(root, 0o755);
+  chmodSync(join(root, 'proc/1500/fd'), 0o700); // gnome-shell's fds belong to root: another user for `nobody`
+  const code = `import { createMonitor } from ${JSON.stringify(join(ROOT, 'lib/monitor.ts'))};
+    import { createServer } from ${JSON.stringify(join(ROOT, 'lib/server.ts'))};
+    const monitor = createMonitor({ intervalMs: 300, lingerMs: 1000, gpu: { env: { PATH: '/nonexistent' } }, procRoot: ${JSON.stringify(join(root, 'proc'))}, sysRoot: ${JSON.stringify(join(root, 'sys'))} });
+    const server = await createServer(monitor, { port: 0 });
+    const gpu = await (await fetch(server.url + '/api/stats/gpu')).json();
+    const health = (await (await fetch(server.url + '/api/health')).json()).collectors.gpu;
+    console.log(JSON.stringify({ pids: gpu[0].processes.map((p) => p.pid), source: health.source }));
+    await server.close(); monitor.close();`;
+  const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+  const out = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { cwd: ROOT, encoding: 'utf8', timeout: 20_000, ...asUser });
+  assert.is(out.status, 0, out.stderr);
+  const got = JSON.parse(out.stdout.trim().split('\n').pop()!);
+  assert.equal(got.pids, [3100]);
+  assert.is(got.source, 'amdgpu sysfs + fdinfo (1 process of other users not readable: their GPU use is not listed)');
 });
 
 test.run();

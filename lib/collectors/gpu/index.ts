@@ -137,7 +137,7 @@ export const gpuCollector: CollectorFactory<GpuStats[], GpuOptions> = (ctx, opti
         }), () => ctx.scheduler.now(), Math.min(50, ctx.intervalMs / 4))
         : undefined;
       const describeClients = (unreadable: number) => (unreadable > 0
-        ? ` + fdinfo (${unreadable} processes of other users not readable: their GPU use is not listed)`
+        ? ` + fdinfo (${unreadable} ${unreadable === 1 ? 'process' : 'processes'} of other users not readable: their GPU use is not listed)`
         : ' + fdinfo');
       if (p.nvidia) {
         const nvidiaDevices = ctx.platform === 'linux' ? findNvidiaPciDevices(ctx.sysRoot) : [];
