@@ -166,7 +166,7 @@ export const gpuCollector: CollectorFactory<GpuStats[], GpuOptions> = (ctx, opti
       if (p.intel.length > 0) {
         streams.push(backend(ctx, 'intel', intelGpu(ctx, {
           cards: p.intel,
-          clients: clients ?? { read: () => ({ clients: [], unreadable: 0 }) },
+          ...(clients ? { clients } : {}),
           describe: clients ? describeClients : () => '',
         })));
       }

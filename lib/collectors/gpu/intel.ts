@@ -14,7 +14,8 @@ import { freeOf } from './units.js';
 
 export interface IntelOptions {
   cards: IntelCard[];
-  clients: DrmClientTracker;
+  /** The DRM clients (fdinfo); without it (process lists turned off) busy % and processes are null. */
+  clients?: DrmClientTracker;
   /** Appended to the source when some processes could not be read. */
   describe: (unreadable: number) => string;
 }
@@ -34,11 +35,12 @@ export function intelGpu(ctx: CollectorContext, options: IntelOptions): Observab
     return {
       baseline() {
         readCards();
-        options.clients.read();
+        options.clients?.read();
       },
       sample(): SampleResult<GpuStats[]> {
         const cards = readCards();
-        const { clients, unreadable } = options.clients.read();
+        const { clients, unreadable } = options.clients?.read() ?? { clients: [], unreadable: 0 };
+        const listed = options.clients !== undefined;
         const value = cards.map(({ r, power }) => {
           const asleep = r.powerState === 'suspended';
           const mine = clients.filter((c) => c.pdev === r.pciBusId?.toLowerCase());
@@ -47,15 +49,15 @@ export function intelGpu(ctx: CollectorContext, options: IntelOptions): Observab
             name: r.name,
             vendor: 'intel',
             index: r.index,
-            memory: { total: r.vramTotal, used, free: freeOf(r.vramTotal, used) },
-            usage: asleep ? 0 : deviceUsage(clients, r.pciBusId) ?? (mine.length === 0 ? 0 : null),
+            memory: { total: r.vramTotal, used: listed ? used : null, free: listed ? freeOf(r.vramTotal, used) : null },
+            usage: asleep ? 0 : !listed ? null : deviceUsage(clients, r.pciBusId) ?? (mine.length === 0 ? 0 : null),
             temperature: r.temperature,
             powerDraw: asleep ? null : power,
             clockCore: r.clockCore,
             pciBusId: r.pciBusId,
             driverVersion: null,
             powerLimit: r.powerLimit,
-            processes: processesOf(clients, r.pciBusId),
+            processes: !listed ? null : asleep ? [] : processesOf(clients, r.pciBusId),
             powerState: r.powerState,
           });
         });
