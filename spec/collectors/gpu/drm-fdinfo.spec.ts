@@ -33,6 +33,14 @@ test('amdgpu of kernel 5.15 (pre-standard keys, amdgpu_top #17): pdev, `vram mem
   assert.is(busiest(engineBusy(info, info, 0)), 70.59);
 });
 
+test('amdgpu with drm-resident-* beside the legacy drm-memory-* (the 2024 amdgpu patch that added them): resident VRAM, compute ns, amd-* keys ignored', () => {
+  const info = parseDrmFdinfo(read('amdgpu-resident-keys-patch.txt'))!;
+  assert.equal([info.driver, info.pdev, info.clientId, info.format], ['amdgpu', '0000:04:00.0', '4', 'standard']);
+  assert.is(info.vram, 44564 * KIB);
+  assert.is(info.system, 2392 * KIB, 'gtt');
+  assert.equal(info.engineNs, { compute: 46464671 });
+});
+
 test('i915 iGPU (man-pages proc_pid_fdinfo.5 DRM example): no local0 region, so its system0 residency is its memory; render busy ns; video capacity 2', () => {
   const info = parseDrmFdinfo(read('i915-manpage.txt'))!;
   assert.is(info.driver, 'i915');
