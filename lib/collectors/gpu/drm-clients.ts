@@ -18,7 +18,9 @@ import { parsePidStat } from '../../procfs/pid-stat.js';
 import { tryReadFast } from '../../procfs/read.js';
 import type { GpuProcess } from '../../types.js';
 import { displayName } from '../processes.js';
+import type { CollectorContext } from '../context.js';
 import { busiest, clientMemory, engineBusy, parseDrmFdinfo, type DrmFdinfo } from './drm-fdinfo.js';
+import { readRuntimePm } from './runtime-pm.js';
 
 export interface DrmClient {
   pid: number;
@@ -227,6 +229,23 @@ function sameSet(a: Set<string>, b: string[]): boolean {
   if (a.size !== b.length) return false;
   for (const x of b) if (!a.has(x)) return false;
   return true;
+}
+
+/** The tracker of one GPU collector subscription, shared by its AMD and Intel back-ends; fdinfo of a sleeping device is not read. */
+export function drmClientsFor(ctx: Pick<CollectorContext, 'procRoot' | 'sysRoot' | 'scheduler' | 'intervalMs'>, rescanMs: number): DrmClientTracker {
+  const now = () => ctx.scheduler.now();
+  const tracker = createDrmClientTracker({
+    procRoot: ctx.procRoot, sysRoot: ctx.sysRoot, rescanMs, now,
+    isAsleep: (dir) => readRuntimePm(dir).powerState === 'suspended',
+  });
+  return sharedReads(tracker, now, Math.min(50, ctx.intervalMs / 4));
+}
+
+/** What the GPU topic's `source` (in /api/health) adds: that fdinfo was read, and how many processes could not be. */
+export function describeUnreadable(unreadable: number): string {
+  return unreadable > 0
+    ? ` + fdinfo (${unreadable} ${unreadable === 1 ? 'process' : 'processes'} of other users not readable: their GPU use is not listed)`
+    : ' + fdinfo';
 }
 
 /**

@@ -5,9 +5,9 @@
 //   amdgpu in sysfs (Linux) → amd.ts reading sysfs; else rocm-smi; else amd-smi
 //   i915/xe in sysfs        → intel.ts (Linux)
 //   several                 → all, their lists concatenated
+//   none                    → fallback.ts (systeminformation graphics(), names with null readings)
 // AMD (sysfs) and Intel list their processes from the DRM clients' fdinfo (drm-clients.ts, one
 // scanner per subscription shared by both).
-//   neither                 → fallback.ts (systeminformation graphics(), names with null readings)
 //
 // Faults never hold the stream back: each back-end's first sample comes within ctx.timeoutMs (so a
 // slow one never holds back the others in the combined list), and a failed reading is `[]` with
@@ -22,11 +22,10 @@ import { amdGpu, type AmdSource } from './amd.js';
 import { findAmdCards } from './amd-sysfs.js';
 import { fallbackGpu } from './fallback.js';
 import { nvidiaGpu } from './nvidia.js';
-import { createDrmClientTracker, sharedReads } from './drm-clients.js';
+import { describeUnreadable, drmClientsFor } from './drm-clients.js';
 import { findIntelCards, intelGpu } from './intel.js';
 import type { IntelCard } from './intel-sysfs.js';
-import { findNvidiaPciDevices, readRuntimePm } from './runtime-pm.js';
-import { sleepAware } from './sleep-gate.js';
+import { nvidiaSleepGate } from './sleep-gate.js';
 
 export type GpuVendorPreference = 'auto' | 'nvidia' | 'amd' | 'fallback' | 'off';
 
@@ -130,22 +129,9 @@ export const gpuCollector: CollectorFactory<GpuStats[], GpuOptions> = (ctx, opti
     switchMap((p) => {
       const streams: Observable<Sample<GpuStats[]>>[] = [];
       const processIntervalMs = options.processIntervalMs ?? DEFAULT_PROCESS_INTERVAL_MS;
-      const clients = processIntervalMs > 0 && (p.amd === 'sysfs' || p.intel.length > 0)
-        ? sharedReads(createDrmClientTracker({
-          procRoot: ctx.procRoot, sysRoot: ctx.sysRoot, rescanMs: processIntervalMs, now: () => ctx.scheduler.now(),
-          isAsleep: (dir) => readRuntimePm(dir).powerState === 'suspended',
-        }), () => ctx.scheduler.now(), Math.min(50, ctx.intervalMs / 4))
-        : undefined;
-      const describeClients = (unreadable: number) => (unreadable > 0
-        ? ` + fdinfo (${unreadable} ${unreadable === 1 ? 'process' : 'processes'} of other users not readable: their GPU use is not listed)`
-        : ' + fdinfo');
+      const clients = processIntervalMs > 0 && (p.amd === 'sysfs' || p.intel.length > 0) ? drmClientsFor(ctx, processIntervalMs) : undefined;
       if (p.nvidia) {
-        const nvidiaDevices = ctx.platform === 'linux' ? findNvidiaPciDevices(ctx.sysRoot) : [];
-        // Runtime PM files present (Linux PCI GPU): never query it while it sleeps.
-        const gate = nvidiaDevices.some((d) => readRuntimePm(d).powerState !== null)
-          ? (s: Observable<Sample<GpuStats[]>>) => sleepAware(ctx, s, { devices: nvidiaDevices, vendor: 'nvidia', tool: 'nvidia-smi' })
-          : (s: Observable<Sample<GpuStats[]>>) => s;
-        streams.push(backend(ctx, 'nvidia-smi', gate(nvidiaGpu(ctx, {
+        streams.push(backend(ctx, 'nvidia-smi', nvidiaSleepGate(ctx)(nvidiaGpu(ctx, {
           smiPath: p.nvidia,
           processIntervalMs,
           ...(env ? { env } : {}),
@@ -158,7 +144,7 @@ export const gpuCollector: CollectorFactory<GpuStats[], GpuOptions> = (ctx, opti
       if (p.amd) {
         streams.push(backend(ctx, p.amd, amdGpu(ctx, {
           source: p.amd, rocmSmiPath: p.rocmSmi, amdSmiPath: p.amdSmi, ...(env ? { env } : {}),
-          ...(clients && p.amd === 'sysfs' ? { clients, describeClients } : {}),
+          ...(clients && p.amd === 'sysfs' ? { clients, describeClients: describeUnreadable } : {}),
         })));
       } else if (vendor === 'amd') {
         streams.push(errorOnce('amd: no amdgpu device in sysfs, and neither rocm-smi nor amd-smi on PATH', 'amd'));
@@ -167,7 +153,7 @@ export const gpuCollector: CollectorFactory<GpuStats[], GpuOptions> = (ctx, opti
         streams.push(backend(ctx, 'intel', intelGpu(ctx, {
           cards: p.intel,
           ...(clients ? { clients } : {}),
-          describe: clients ? describeClients : () => '',
+          describe: clients ? describeUnreadable : () => '',
         })));
       }
       if (streams.length === 0) {

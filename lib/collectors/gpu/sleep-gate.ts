@@ -20,7 +20,7 @@ import type { GpuPowerState, GpuStats, GpuVendor } from '../../types.js';
 import type { CollectorContext } from '../context.js';
 import type { Sample } from '../sample.js';
 import { gpuStats } from './gpu-stats.js';
-import { readRuntimePm } from './runtime-pm.js';
+import { findNvidiaPciDevices, readRuntimePm } from './runtime-pm.js';
 
 export interface SleepGateOptions {
   /** sysfs directories of the PCI devices the tool queries (all of them must sleep for the tool to stop). */
@@ -121,4 +121,11 @@ export function sleepAware(ctx: CollectorContext, inner: Observable<GpuSample>, 
     const ticks = timer(ctx.intervalMs, ctx.intervalMs, ctx.scheduler).subscribe(check);
     return () => { ticks.unsubscribe(); stop(); };
   });
+}
+
+/** nvidia-smi behind the gate on Linux when sysfs shows runtime PM for the NVIDIA GPUs; unchanged elsewhere. */
+export function nvidiaSleepGate(ctx: CollectorContext): (source: Observable<GpuSample>) => Observable<GpuSample> {
+  const devices = ctx.platform === 'linux' ? findNvidiaPciDevices(ctx.sysRoot) : [];
+  if (!devices.some((d) => readRuntimePm(d).powerState !== null)) return (source) => source;
+  return (source) => sleepAware(ctx, source, { devices, vendor: 'nvidia', tool: 'nvidia-smi' });
 }
