@@ -20,6 +20,7 @@ const gpu: GpuStats = {
   uuid: 'GPU-00000000-0000-0000-0000-000000000000', pciBusId: '00000000:01:00.0', driverVersion: '595.71.05', powerLimit: 320,
   memoryUtilization: 2, encoderUtilization: 72, decoderUtilization: 0,
   processes: [{ pid: 5022, name: 'ffmpeg', usedMemory: 527433728 }, { pid: 5021, name: 'ffmpeg', usedMemory: 377487360 }],
+  powerState: 'active',
 };
 const payloads: TopicPayloads = { ...stats, gpu: [gpu, { ...gpu, index: 1 }] };
 

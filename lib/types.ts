@@ -48,7 +48,12 @@ export interface GpuProcess {
   name: string;
   /** Bytes of GPU memory the process holds, `null` when the driver will not say. */
   usedMemory: number | null;
+  /** Busy % of the GPU's busiest engine class from this process over the last interval (DRM fdinfo: AMD, Intel); absent for NVIDIA, null on the first reading. */
+  usage?: number | null;
 }
+
+/** Runtime power state of a PCI GPU: `suspended` (asleep: not queried, readings from before), `active`, or null when the platform does not say. */
+export type GpuPowerState = 'suspended' | 'active' | null;
 
 export type GpuVendor = 'nvidia' | 'amd' | 'intel' | 'apple' | 'other';
 
@@ -78,6 +83,8 @@ export interface GpuStats {
   decoderUtilization: number | null;
   /** Processes using this GPU; `null` when the back-end cannot list them or has not yet. */
   processes: GpuProcess[] | null;
+  /** Linux runtime PM: while `suspended` the GPU is not queried (that would wake it); usage is 0 and power and clocks null. */
+  powerState: GpuPowerState;
 }
 
 export interface DiskStats {

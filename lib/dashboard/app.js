@@ -103,14 +103,19 @@
       const memPct = gpuMemPct(g);
       const procs = (g.processes || []).slice().sort((a, b) => (b.usedMemory || 0) - (a.usedMemory || 0));
       const procList = procs.length
-        ? `<ul class="rows">${procs.map((p) => `<li><div class="line"><span>${esc(p.name)} <span class="muted">${esc(p.pid)}</span></span><span class="num">${bytes(p.usedMemory)}</span></div></li>`).join('')}</ul>`
+        // AMD and Intel (DRM fdinfo) also say how busy each process kept the GPU; NVIDIA lists memory only.
+        ? `<ul class="rows">${procs.map((p) => `<li><div class="line"><span>${esc(p.name)} <span class="muted">${esc(p.pid)}</span></span><span class="num">${isNum(p.usage) ? `${pct(p.usage)} · ` : ''}${bytes(p.usedMemory)}</span></div></li>`).join('')}</ul>`
         : `<p class="muted">${g.processes ? 'No processes on this GPU.' : 'Processes: ' + DASH}</p>`;
+      // A runtime-suspended GPU is not queried (that would wake it): say it sleeps, not "0 % busy".
+      const asleep = g.powerState === 'suspended';
       const idx = isNum(g.index) ? `GPU ${g.index}` : 'GPU';
       return `<article class="gpu" aria-label="${esc(`${idx}: ${g.name}`)}">
         <h3>${esc(g.name)}</h3>
-        <div class="s muted">${esc(idx)}${g.driverVersion ? ` · driver ${esc(g.driverVersion)}` : ''}${g.vendor ? ` · ${esc(g.vendor)}` : ''}</div>
+        <div class="s muted">${esc(idx)}${g.driverVersion ? ` · driver ${esc(g.driverVersion)}` : ''}${g.vendor ? ` · ${esc(g.vendor)}` : ''}${asleep ? ' · <span class="badge">asleep</span>' : ''}</div>
         <div class="tiles">
-          ${tile('Usage', pct(g.usage), isNum(g.memoryUtilization) ? `memory bus ${pct(g.memoryUtilization)}` : '', bar(g.usage) + spark(`${k}:usage`, `${g.name} usage`, pct, 100))}
+          ${asleep
+    ? tile('Usage', 'Asleep', 'suspended to save power · not queried', '')
+    : tile('Usage', pct(g.usage), isNum(g.memoryUtilization) ? `memory bus ${pct(g.memoryUtilization)}` : '', bar(g.usage) + spark(`${k}:usage`, `${g.name} usage`, pct, 100))}
           ${tile('VRAM', `${bytes(used)} / ${bytes(total)}`, pct(memPct), bar(memPct) + spark(`${k}:mem`, `${g.name} VRAM used`, pct, 100))}
           ${tile('Temperature', unit(g.temperature, '°C'), isNum(g.fanSpeed) ? `fan ${pct(g.fanSpeed)}` : `fan ${DASH}`, spark(`${k}:temp`, `${g.name} temperature`, (v) => unit(v, '°C'), 100))}
           ${tile('Power', unit(g.powerDraw, 'W', 1), `limit ${unit(g.powerLimit, 'W')}`, spark(`${k}:power`, `${g.name} power draw`, (v) => unit(v, 'W', 1), isNum(g.powerLimit) ? g.powerLimit : 0))}

@@ -99,6 +99,10 @@ function renderGpus(out: Exposition, gpus: GpuStats[], perPid: boolean) {
     procMem: out.family('widgets_gpu_process_memory_bytes', 'gauge', perPid
       ? 'GPU memory held by one process, bytes; name is the process name.'
       : 'GPU memory held by the processes of this name on this GPU, bytes (those the driver reports a figure for).'),
+    procBusy: out.family('widgets_gpu_process_utilization_ratio', 'gauge', perPid
+      ? 'GPU busy time of one process (busiest engine class, from DRM fdinfo: AMD, Intel), 0-1.'
+      : 'GPU busy time of the processes of this name on this GPU, summed (busiest engine class each, from DRM fdinfo: AMD, Intel).'),
+    suspended: out.family('widgets_gpu_suspended', 'gauge', '1 while the GPU is runtime-suspended (asleep: not queried), 0 while active; absent where the platform does not say.'),
   };
   gpus.forEach((g, position) => {
     const labels = { gpu: g.index ?? position, uuid: g.uuid ?? '', name: g.name, vendor: g.vendor };
@@ -116,13 +120,20 @@ function renderGpus(out: Exposition, gpus: GpuStats[], perPid: boolean) {
     f.powerLimit.add(labels, g.powerLimit);
     f.clockCore.add(labels, g.clockCore === null ? null : g.clockCore * MHZ);
     f.clockMem.add(labels, g.clockMemory === null ? null : g.clockMemory * MHZ);
+    f.suspended.add(labels, g.powerState === null ? null : g.powerState === 'suspended' ? 1 : 0);
     const where = { gpu: labels.gpu, uuid: labels.uuid, vendor: g.vendor };
     if (perPid) {
-      for (const p of g.processes ?? []) f.procMem.add({ ...where, pid: p.pid, name: p.name }, p.usedMemory);
+      for (const p of g.processes ?? []) {
+        const procLabels = { ...where, pid: p.pid, name: p.name };
+        f.procMem.add(procLabels, p.usedMemory);
+        if (p.usage !== undefined) f.procBusy.add(procLabels, ratio(p.usage));
+      }
     } else {
       for (const [name, group] of byName(g.processes ?? [])) {
         const known = group.filter((p) => p.usedMemory !== null);
         f.procMem.add({ ...where, name }, known.length === 0 ? null : known.reduce((sum, p) => sum + p.usedMemory!, 0));
+        const busy = group.filter((p) => p.usage !== undefined && p.usage !== null);
+        if (busy.length > 0) f.procBusy.add({ ...where, name }, ratio(busy.reduce((sum, p) => sum + p.usage!, 0)));
       }
     }
   });

@@ -191,6 +191,18 @@ export const PAYLOAD_SCHEMAS: Record<string, object> = {
     ],
     "additionalProperties": false
   },
+  "GpuPowerState": {
+    "type": [
+      "string",
+      "null"
+    ],
+    "enum": [
+      "suspended",
+      "active",
+      null
+    ],
+    "description": "Runtime power state of a PCI GPU: `suspended` (asleep: not queried, readings from before), `active`, or null when the platform does not say."
+  },
   "GpuProcess": {
     "type": "object",
     "properties": {
@@ -206,6 +218,13 @@ export const PAYLOAD_SCHEMAS: Record<string, object> = {
           "null"
         ],
         "description": "Bytes of GPU memory the process holds, `null` when the driver will not say."
+      },
+      "usage": {
+        "type": [
+          "number",
+          "null"
+        ],
+        "description": "Busy % of the GPU's busiest engine class from this process over the last interval (DRM fdinfo: AMD, Intel); absent for NVIDIA, null on the first reading."
       }
     },
     "required": [
@@ -350,6 +369,10 @@ export const PAYLOAD_SCHEMAS: Record<string, object> = {
           }
         ],
         "description": "Processes using this GPU; `null` when the back-end cannot list them or has not yet."
+      },
+      "powerState": {
+        "$ref": "#/components/schemas/GpuPowerState",
+        "description": "Linux runtime PM: while `suspended` the GPU is not queried (that would wake it); usage is 0 and power and clocks null."
       }
     },
     "required": [
@@ -374,7 +397,8 @@ export const PAYLOAD_SCHEMAS: Record<string, object> = {
       "memoryUtilization",
       "encoderUtilization",
       "decoderUtilization",
-      "processes"
+      "processes",
+      "powerState"
     ],
     "additionalProperties": false
   },

@@ -16,6 +16,7 @@ const gpu = (over: Partial<GpuStats>): GpuStats => ({
   vendor: 'nvidia', index: 0, uuid: 'GPU-1', pciBusId: '00000000:01:00.0', driverVersion: '595.71.05', powerLimit: 450,
   memoryUtilization: 40, encoderUtilization: 0, decoderUtilization: null,
   processes: [{ pid: 4242, name: 'python3', usedMemory: 8589934592 }, { pid: 4243, name: 'Xorg', usedMemory: null }],
+  powerState: null,
   ...over,
 });
 
@@ -27,10 +28,16 @@ const unread = gpu({
   memoryUtilization: null, encoderUtilization: null, decoderUtilization: null, processes: null,
 });
 
+/** An Intel GPU asleep (runtime-suspended) whose process list came from DRM fdinfo, with busy %. */
+const asleep = gpu({
+  name: 'Intel Arc B580', vendor: 'intel', index: 2, uuid: null, fanSpeed: null, powerState: 'suspended',
+  processes: [{ pid: 5100, name: 'llama-server', usedMemory: 24567808, usage: 42.5 }],
+});
+
 const stats: SystemStats = {
   cpu: { ...fakeCpu(12.34), frequency: 0, temperature: null },
   memory: fakeMemory(250),
-  gpu: [gpu({}), unread],
+  gpu: [gpu({}), unread, asleep],
   disk: [{ device: '/dev/sdb1', mountpoint: '/media/me/My "Disk" \\ 2', fstype: 'exfat', total: 1000, free: 400, used: 600, usedPercent: 60 }],
   network: { ...fakeNetwork(5), interfaces: [{ name: 'wlan0', bytesSent: 10, bytesRecv: 20, packetsSent: 1, packetsRecv: 2, bytesSentPerSec: 0, bytesRecvPerSec: 0 }] },
   processes: [{ pid: 77, name: 'ollama', cpu: 250.5, memory: 3.2, status: 'running', rss: 1048576 }],
@@ -72,6 +79,13 @@ test('null is an absent sample, never 0; a real 0 stays 0', () => {
   assert.equal(values('process_virtual_memory_bytes'), []);
   assert.equal(values('process_max_fds'), []);
   assert.equal(values('widgets_collector_duration_seconds', { collector: 'disk' }), []);
+});
+
+test('power state: 1 while suspended, absent where the platform does not say; per-process busy % where fdinfo gives it', () => {
+  assert.equal(values('widgets_gpu_suspended', { gpu: '2', vendor: 'intel' }), [1]);
+  assert.equal(values('widgets_gpu_suspended', { gpu: '0' }), []);
+  assert.equal(values('widgets_gpu_process_utilization_ratio', { pid: '5100', name: 'llama-server', gpu: '2' }), [0.425]);
+  assert.equal(values('widgets_gpu_process_utilization_ratio', { pid: '4242' }), [], 'NVIDIA lists no per-process busy %');
 });
 
 test('a GPU with nothing but a name has only its info sample, labelled by its position', () => {

@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { GpuStats } from '../../types.js';
 import { gpuStats } from './gpu-stats.js';
 import { freeOf } from './units.js';
+import { readRuntimePm } from './runtime-pm.js';
 
 const AMD_VENDOR = '0x1002';
 
@@ -71,6 +72,8 @@ async function hwmonDir(device: string): Promise<string | null> {
 export async function readAmdSysfs(sysRoot: string, names: ReadonlyMap<string, string> = new Map()): Promise<GpuStats[]> {
   const cards = await findAmdCards(sysRoot);
   return Promise.all(cards.map(async ({ card, device }, position) => {
+    const { powerState } = readRuntimePm(device);
+    if (powerState === 'suspended') return asleep(card, device, position, names);
     const hw = await hwmonDir(device);
     const hwInt = (name: string) => (hw ? int(path.join(hw, name)) : Promise.resolve(null));
     const [busy, total, used, memBusy, productName, deviceId, uevent, sclk, mclk, temp, powerAvg, powerInput, powerCap, pwm, pwmMax, freq1, freq2] =
@@ -112,6 +115,28 @@ export async function readAmdSysfs(sysRoot: string, names: ReadonlyMap<string, s
       pciBusId,
       powerLimit: micro(powerCap),
       memoryUtilization: memBusy,
+      powerState,
     });
   }));
+}
+
+/**
+ * A runtime-suspended card: only files the driver answers without waking the GPU (identity, VRAM
+ * size); gpu_busy_percent, the hwmon sensors and pp_dpm_* would resume it. Usage is 0 (it is idle).
+ */
+async function asleep(card: string, device: string, position: number, names: ReadonlyMap<string, string>): Promise<GpuStats> {
+  const [total, productName, deviceId, uevent] = await Promise.all([
+    int(path.join(device, 'mem_info_vram_total')),
+    read(path.join(device, 'product_name')),
+    read(path.join(device, 'device')),
+    read(path.join(device, 'uevent')),
+  ]);
+  const pciBusId = /^PCI_SLOT_NAME=(.*)$/m.exec(uevent ?? '')?.[1]?.trim() ?? null;
+  const name = (pciBusId ? names.get(pciBusId.toLowerCase()) : undefined)
+    ?? (productName && productName.length > 0 ? productName : null)
+    ?? (deviceId ? `AMD GPU ${deviceId}` : 'AMD GPU');
+  return gpuStats({
+    name, vendor: 'amd', index: Number(card.slice(4)) ?? position, memory: { total, used: null, free: null },
+    usage: 0, pciBusId, powerState: 'suspended',
+  });
 }

@@ -1,7 +1,7 @@
 // The one place a GpuStats entry is built: every back-end's parser gives what it read, and this
 // fills the nested `memory` object and the flat `memory*` fields from the same figures, in the
 // contract's key order, with every field present (null where the back-end cannot tell).
-import type { GpuProcess, GpuStats, GpuVendor } from '../../types.js';
+import type { GpuPowerState, GpuProcess, GpuStats, GpuVendor } from '../../types.js';
 import { percentOf } from './units.js';
 
 export interface GpuReading {
@@ -25,6 +25,7 @@ export interface GpuReading {
   decoderUtilization?: number | null;
   /** null: this back-end cannot list processes, or has not listed them yet. */
   processes?: GpuProcess[] | null;
+  powerState?: GpuPowerState;
 }
 
 export function gpuStats(r: GpuReading): GpuStats {
@@ -53,5 +54,6 @@ export function gpuStats(r: GpuReading): GpuStats {
     encoderUtilization: r.encoderUtilization ?? null,
     decoderUtilization: r.decoderUtilization ?? null,
     processes: r.processes ?? null,
+    powerState: r.powerState ?? null,
   };
 }

@@ -1,10 +1,14 @@
 // The GPU collector: picks the back-end(s) for this machine and emits one GPU list per sample.
 //
-//   nvidia-smi on PATH      → nvidia.ts (one long-lived loop-mode child per subscription)
+//   nvidia-smi on PATH      → nvidia.ts (one long-lived loop-mode child per subscription); on Linux
+//                             behind sleep-gate.ts, which never queries a runtime-suspended GPU
 //   amdgpu in sysfs (Linux) → amd.ts reading sysfs; else rocm-smi; else amd-smi
-//   both                    → both, their lists concatenated
+//   i915/xe in sysfs        → intel.ts (Linux)
+//   several                 → all, their lists concatenated
 //   macOS, no vendor tool   → ioreg (lib/platform/darwin: one `ioreg -c IOAccelerator` per tick)
-//   neither                 → fallback.ts (systeminformation graphics(), names with null readings)
+//   none                    → fallback.ts (systeminformation graphics(), names with null readings)
+// AMD (sysfs) and Intel list their processes from the DRM clients' fdinfo (drm-clients.ts, one
+// scanner per subscription shared by both).
 //
 // Faults never hold the stream back: each back-end's first sample comes within ctx.timeoutMs (so a
 // slow one never holds back the others in the combined list), and a failed reading is `[]` with
@@ -20,6 +24,10 @@ import { findAmdCards } from './amd-sysfs.js';
 import { fallbackGpu } from './fallback.js';
 import { nvidiaGpu } from './nvidia.js';
 import { darwinGpu } from '../../platform/darwin/collectors.js';
+import { describeUnreadable, drmClientsFor } from './drm-clients.js';
+import { findIntelCards, intelGpu } from './intel.js';
+import type { IntelCard } from './intel-sysfs.js';
+import { nvidiaSleepGate } from './sleep-gate.js';
 
 export type GpuVendorPreference = 'auto' | 'nvidia' | 'amd' | 'fallback' | 'off';
 
@@ -54,6 +62,7 @@ interface Plan {
   amd: AmdSource | null;
   rocmSmi: string | null;
   amdSmi: string | null;
+  intel: IntelCard[];
 }
 
 async function plan(ctx: CollectorContext, options: GpuOptions): Promise<Plan> {
@@ -71,8 +80,9 @@ async function plan(ctx: CollectorContext, options: GpuOptions): Promise<Plan> {
     else if (rocmSmi) amd = 'rocm-smi';
     else if (amdSmi) amd = 'amd-smi';
   }
+  const intel = vendor === 'auto' && ctx.platform === 'linux' ? findIntelCards(ctx.sysRoot) : [];
   const ioreg = vendor === 'auto' && ctx.platform === 'darwin' ? find(undefined, 'ioreg') : null;
-  return { ioreg, nvidia, amd, rocmSmi, amdSmi };
+  return { ioreg, nvidia, amd, rocmSmi, amdSmi, intel };
 }
 
 /**
@@ -123,21 +133,33 @@ export const gpuCollector: CollectorFactory<GpuStats[], GpuOptions> = (ctx, opti
   const chosen = defer(() => from(plan(ctx, options))).pipe(
     switchMap((p) => {
       const streams: Observable<Sample<GpuStats[]>>[] = [];
+      const processIntervalMs = options.processIntervalMs ?? DEFAULT_PROCESS_INTERVAL_MS;
+      const clients = processIntervalMs > 0 && (p.amd === 'sysfs' || p.intel.length > 0) ? drmClientsFor(ctx, processIntervalMs) : undefined;
       if (p.nvidia) {
-        streams.push(backend(ctx, 'nvidia-smi', nvidiaGpu(ctx, {
+        streams.push(backend(ctx, 'nvidia-smi', nvidiaSleepGate(ctx)(nvidiaGpu(ctx, {
           smiPath: p.nvidia,
-          processIntervalMs: options.processIntervalMs ?? DEFAULT_PROCESS_INTERVAL_MS,
+          processIntervalMs,
           ...(env ? { env } : {}),
           ...(options.probeTimeoutMs ? { probeTimeoutMs: options.probeTimeoutMs } : {}),
           ...(options.backoff ? { backoff: options.backoff } : {}),
-        })));
+        }))));
       } else if (vendor === 'nvidia') {
         streams.push(errorOnce('nvidia-smi: not found on PATH', 'nvidia-smi'));
       }
       if (p.amd) {
-        streams.push(backend(ctx, p.amd, amdGpu(ctx, { source: p.amd, rocmSmiPath: p.rocmSmi, amdSmiPath: p.amdSmi, ...(env ? { env } : {}) })));
+        streams.push(backend(ctx, p.amd, amdGpu(ctx, {
+          source: p.amd, rocmSmiPath: p.rocmSmi, amdSmiPath: p.amdSmi, ...(env ? { env } : {}),
+          ...(clients && p.amd === 'sysfs' ? { clients, describeClients: describeUnreadable } : {}),
+        })));
       } else if (vendor === 'amd') {
         streams.push(errorOnce('amd: no amdgpu device in sysfs, and neither rocm-smi nor amd-smi on PATH', 'amd'));
+      }
+      if (p.intel.length > 0) {
+        streams.push(backend(ctx, 'intel', intelGpu(ctx, {
+          cards: p.intel,
+          ...(clients ? { clients } : {}),
+          describe: clients ? describeUnreadable : () => '',
+        })));
       }
       if (streams.length === 0 && p.ioreg) {
         streams.push(backend(ctx, 'ioreg', darwinGpu(ctx, env ? { env } : {})));

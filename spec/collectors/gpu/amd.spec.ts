@@ -6,6 +6,9 @@ import { fallbackGpu } from '../../../lib/collectors/gpu/fallback.js';
 import { MIB } from '../../../lib/collectors/gpu/units.js';
 import { fakeGpuPath, fixture, type FakeGpuPath } from '../../helpers/fake-gpu-path.js';
 import { realCtx, samples, samplesUntil } from '../../helpers/gpu-collector.js';
+import { gpuTree } from '../../helpers/gpu-trees.js';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 const test = suite<{ fake?: FakeGpuPath }>('amd and fallback collectors');
 test.after.each((ctx) => { ctx.fake?.cleanup(); ctx.fake = undefined; });
@@ -35,11 +38,40 @@ test('no rocm-smi: amd-smi metric + static (RX 6600)', async (ctx) => {
 
 test('Linux with amdgpu in sysfs: read the files, ask rocm-smi only once for the product name', async (ctx) => {
   const fake = (ctx.fake = fakeGpuPath({ FAKE_ROCM_SMI_OUT: fixture('rocm-smi/rocm-smi-showallinfo-json-rx6600-via-jq.json') }, ['rocm-smi']));
-  const got = await samples(gpuCollector(realCtx({ sysRoot: fixture('sysfs/handmade-rx6600') }), { env: fake.env }), 3);
-  assert.ok(got.every((s) => s.ok && s.source === 'amdgpu sysfs'));
+  const got = await samples(gpuCollector(realCtx({ sysRoot: fixture('sysfs/handmade-rx6600') }), { env: fake.env, vendor: 'amd' }), 3);
+  assert.ok(got.every((s) => s.ok && /^amdgpu sysfs( \+ fdinfo|$)/.test(s.source!)), got[0]!.source);
   const g = got[2]!.value[0]!;
   assert.equal([g.name, g.usage, g.memoryTotal, g.temperature, g.powerDraw], ['Navi 23 [Radeon RX 6600/6600 XT/6600M]', 37, 8573157376, 36, 6]);
   assert.is(fake.calls().length, 1);
+});
+
+test('amdgpu sysfs + fdinfo: the first reading lists the processes; two processes sharing one DRM client count once', async (ctx) => {
+  const fake = (ctx.fake = fakeGpuPath({}, []));
+  const root = gpuTree('amd-shared-client');
+  const [first] = await samples(gpuCollector(realCtx({ procRoot: join(root, 'proc'), sysRoot: join(root, 'sys'), primeMs: 100 }), { env: fake.env }), 1);
+  assert.is(first!.source, 'amdgpu sysfs + fdinfo');
+  const g = first!.value[0]!;
+  assert.equal([g.vendor, g.pciBusId, g.usage, g.powerState], ['amd', '0000:03:00.0', 37, 'active']);
+  assert.equal(g.processes, [
+    { pid: 3100, name: 'llama-server', usedMemory: 5 * 1024 * MIB, usage: 0 },
+    { pid: 1500, name: 'gnome-shell', usedMemory: 256 * MIB, usage: 0 },
+  ]);
+});
+
+test('a runtime-suspended AMD card: not read past its identity and VRAM size (usage 0, sensors null), rocm-smi not asked for names until it wakes', async (ctx) => {
+  const fake = (ctx.fake = fakeGpuPath({ FAKE_ROCM_SMI_OUT: fixture('rocm-smi/rocm-smi-showallinfo-json-rx6600-via-jq.json') }, ['rocm-smi']));
+  const root = gpuTree('amd-shared-client');
+  const status = join(root, 'sys/bus/pci/devices/0000:03:00.0/power/runtime_status');
+  writeFileSync(status, 'suspended\n');
+  const got = await samples(gpuCollector(realCtx({ procRoot: join(root, 'proc'), sysRoot: join(root, 'sys') }), { env: fake.env, vendor: 'amd' }), 3);
+  const g = got[2]!.value[0]!;
+  assert.equal([g.powerState, g.usage, g.memoryTotal, g.memoryUsed, g.temperature, g.powerDraw, g.clockCore, g.processes],
+    ['suspended', 0, 8573157376, null, null, null, null, []]);
+  assert.is(fake.calls().length, 0, 'no rocm-smi while it sleeps');
+  writeFileSync(status, 'active\n');
+  const awake = await samples(gpuCollector(realCtx({ procRoot: join(root, 'proc'), sysRoot: join(root, 'sys') }), { env: fake.env, vendor: 'amd' }), 1);
+  assert.is(awake[0]!.value[0]!.powerState, 'active');
+  assert.is(fake.calls().length, 1, 'asked once it is awake');
 });
 
 test('rocm-smi failing: [] with ok:false and its first line', async (ctx) => {

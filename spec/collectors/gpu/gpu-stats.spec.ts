@@ -20,7 +20,7 @@ test('every field is present, in the contract\'s order, null where the back-end 
   assert.equal(Object.keys(g), [
     'name', 'usage', 'memory', 'temperature', 'fanSpeed', 'powerDraw', 'clockCore', 'clockMemory',
     'memoryTotal', 'memoryUsed', 'memoryFree', 'memoryPercent', 'vendor', 'index', 'uuid', 'pciBusId',
-    'driverVersion', 'powerLimit', 'memoryUtilization', 'encoderUtilization', 'decoderUtilization', 'processes',
+    'driverVersion', 'powerLimit', 'memoryUtilization', 'encoderUtilization', 'decoderUtilization', 'processes', 'powerState',
   ]);
   assert.ok(Object.entries(g).every(([k, v]) => ['name', 'vendor', 'memory'].includes(k) || v === null), JSON.stringify(g));
 });
