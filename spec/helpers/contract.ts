@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import { readFileSync, statfsSync } from 'node:fs';
 import os from 'node:os';
 
-export const STATS_KEYS = ['cpu', 'memory', 'gpu', 'disk', 'network', 'processes', 'uptime', 'timestamp'];
+export const STATS_KEYS = ['cpu', 'memory', 'gpu', 'disk', 'diskIO', 'network', 'processes', 'uptime', 'timestamp'];
 
 export const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 export const isPercent = (v: unknown): v is number => isNum(v) && v >= 0 && v <= 100;
