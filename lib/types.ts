@@ -101,9 +101,14 @@ export interface DiskStats {
   writesPerSec: number | null;
   /** Share of the interval the device had I/O in flight, 0–100. */
   busyPercent: number | null;
-  /** Cumulative bytes since boot (for /metrics and clients that compute their own rates); null where unknown. */
+  /** Cumulative since boot (for /metrics and clients that compute their own rates); null where unknown. */
   readBytes: number | null;
   writtenBytes: number | null;
+  /** Read and write requests completed, cumulative. */
+  reads: number | null;
+  writes: number | null;
+  /** Seconds the device had I/O in flight, cumulative. */
+  ioTime: number | null;
 }
 
 /**

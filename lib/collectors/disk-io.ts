@@ -61,7 +61,8 @@ export interface IoSnapshot {
 }
 
 export type DiskIoFields = Pick<DiskStats,
-  'readBytesPerSec' | 'writeBytesPerSec' | 'readsPerSec' | 'writesPerSec' | 'busyPercent' | 'readBytes' | 'writtenBytes'>;
+  'readBytesPerSec' | 'writeBytesPerSec' | 'readsPerSec' | 'writesPerSec' | 'busyPercent' | 'readBytes' | 'writtenBytes'
+  | 'reads' | 'writes' | 'ioTime'>;
 
 export const NO_DISK_IO: Readonly<DiskIoFields> = Object.freeze({
   readBytesPerSec: null,
@@ -71,6 +72,9 @@ export const NO_DISK_IO: Readonly<DiskIoFields> = Object.freeze({
   busyPercent: null,
   readBytes: null,
   writtenBytes: null,
+  reads: null,
+  writes: null,
+  ioTime: null,
 });
 
 export const NO_DISK_IO_TOTALS: Readonly<DiskIoTotals> = Object.freeze({
@@ -104,6 +108,9 @@ export function ioFields(now: IoCounters, then: IoCounters | undefined, seconds:
     busyPercent: busy === null ? null : Math.min(100, round2(busy / 10)),
     readBytes: now.readBytes,
     writtenBytes: now.writtenBytes,
+    reads: now.reads,
+    writes: now.writes,
+    ioTime: now.busyMs === null ? null : now.busyMs / 1000,
   };
 }
 

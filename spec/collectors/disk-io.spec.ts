@@ -78,13 +78,13 @@ test('rates: null on the first reading (counters as they are), then per second o
   const first = reading([['/', { key: '8:1', ...counters(1000, 2000, 10, 20, 100) }]]);
   const r1 = ioRates(first, undefined, 10_000);
   assert.equal(r1.perMount.get('/'), {
-    readBytesPerSec: null, writeBytesPerSec: null, readsPerSec: null, writesPerSec: null, busyPercent: null, readBytes: 1000, writtenBytes: 2000,
+    readBytesPerSec: null, writeBytesPerSec: null, readsPerSec: null, writesPerSec: null, busyPercent: null, readBytes: 1000, writtenBytes: 2000, reads: 10, writes: 20, ioTime: 0.1,
   });
   assert.equal(r1.totals, { readBytesPerSec: null, writeBytesPerSec: null, readBytes: 1000, writtenBytes: 2000 });
   const second = reading([['/', { key: '8:1', ...counters(1000 + 4096, 2000 + 2 * 1048576, 12, 30, 100 + 500) }]]);
   const r2 = ioRates(second, snapshotOf(first, 10_000), 12_000);
   assert.equal(r2.perMount.get('/'), {
-    readBytesPerSec: 2048, writeBytesPerSec: 1048576, readsPerSec: 1, writesPerSec: 5, busyPercent: 25, readBytes: 5096, writtenBytes: 2000 + 2 * 1048576,
+    readBytesPerSec: 2048, writeBytesPerSec: 1048576, readsPerSec: 1, writesPerSec: 5, busyPercent: 25, readBytes: 5096, writtenBytes: 2000 + 2 * 1048576, reads: 12, writes: 30, ioTime: 0.6,
   });
   assert.equal(r2.totals.writeBytesPerSec, 1048576);
 });
