@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { asyncScheduler, firstValueFrom } from 'rxjs';
 import { ioRates, snapshotOf, NO_DISK_IO_TOTALS, type DiskIoReading, type MountRef } from '../../lib/collectors/disk-io.js';
 import { procfsDiskIoSource } from '../../lib/collectors/disk-io-procfs.js';
-import { diskCollector, selectMounts } from '../../lib/collectors/disk.js';
+import { diskCollector, DISK_PLACEHOLDER, selectMounts } from '../../lib/collectors/disk.js';
+import { createMonitor } from '../../lib/monitor.js';
 import { parseMountinfo } from '../../lib/procfs/mountinfo.js';
 import { FIXTURES, fixture, linuxContext, writeFixture } from '../helpers/proc-trees.js';
 import { mkdtempSync } from 'node:fs';
@@ -130,6 +131,29 @@ test('the collector: a vanished /proc/diskstats leaves the sizes, nulls the I/O 
   assert.is(sample.value.disks[0]!.writeBytesPerSec, null);
   assert.is(sample.value.io.readBytes, null);
   assert.match(sample.skipped!.join('\n'), /disk I\/O: .*diskstats/);
+});
+
+test('through the monitor: diskIO beside disk in the stats object and in history, and what was skipped in health', async () => {
+  const statfs = async () => ({ bsize: 4096, blocks: 100, bfree: 50, bavail: 40 });
+  const monitor = createMonitor({
+    primeMs: 10, lingerMs: 0, procRoot: join(tree('md-raid1-lvm'), 'proc'), sysRoot: join(tree('md-raid1-lvm'), 'sys'), platform: 'linux',
+    collectors: { disk: { create: (ctx) => diskCollector(ctx, { statfs }), placeholder: DISK_PLACEHOLDER } },
+  });
+  try {
+    const stats = await monitor.snapshot();
+    assert.is(stats.diskIO.writtenBytes, (3706879688 + 3700227680) * S);
+    assert.is(stats.diskIO.writeBytesPerSec, 0, 'a real rate over the prime: nothing moved in a still capture');
+    assert.equal(stats.disk.map((d) => [d.mountpoint, d.writtenBytes]), [['/', 534246264 * S], ['/boot', 3261302936 * S], ['/var', null]]);
+    assert.equal(monitor.health().disk.skipped, [
+      '/proc/diskstats: dm-1: 12 columns, at least 14 needed',
+      '/var: device 252:1 is not in /proc/diskstats',
+    ]);
+    const row = monitor.history({ topics: ['disk'] }).samples.at(-1)!;
+    assert.equal(Object.keys(row), ['timestamp', 'disk', 'diskIO']);
+    assert.equal(row.diskIO, stats.diskIO);
+  } finally {
+    monitor.close();
+  }
 });
 
 test.run();
