@@ -130,27 +130,28 @@ export function diskStats(mount: Pick<MountInfo, 'source' | 'mountpoint' | 'fsty
  * Real filesystems with their sizes (/proc/self/mountinfo and statfs on Linux, systeminformation
  * elsewhere) and the I/O of the device behind each, plus the machine-wide I/O line.
  */
-export const diskCollector: CollectorFactory<DiskReading, DiskOptions> = (ctx, options = {}) => {
+export const diskCollector: CollectorFactory<DiskReading, DiskOptions> = (ctx, options = {}) =>
+  poll(() => diskSampler(ctx, options), {
+    intervalMs: ctx.intervalMs,
+    timeoutMs: ctx.timeoutMs,
+    primeMs: ctx.primeMs,
+    placeholder: DISK_PLACEHOLDER,
+    scheduler: ctx.scheduler,
+  });
+
+/** One subscription's sampler (the bench drives it directly to time one reading). */
+export function diskSampler(ctx: CollectorContext, options: DiskOptions = {}): Sampler<DiskReading> {
   const includeNetworkFs = options.includeNetworkFs ?? false;
   const statfsTimeoutMs = options.statfsTimeoutMs ?? Math.min(1000, Math.max(10, Math.floor(ctx.timeoutMs / 2)));
   const statfs = options.statfs ?? ((path: string) => statfsAsync(path));
-  return poll(
-    () => withDiskIo(
-      ctx,
-      ctx.platform === 'linux'
-        ? procfsSizes(ctx.procRoot, { includeNetworkFs, statfsTimeoutMs, statfs })
-        : systeminformationSizes(includeNetworkFs),
-      options.ioSource === undefined ? platformDiskIoSource(ctx) : options.ioSource,
-    ),
-    {
-      intervalMs: ctx.intervalMs,
-      timeoutMs: ctx.timeoutMs,
-      primeMs: ctx.primeMs,
-      placeholder: DISK_PLACEHOLDER,
-      scheduler: ctx.scheduler,
-    },
+  return withDiskIo(
+    ctx,
+    ctx.platform === 'linux'
+      ? procfsSizes(ctx.procRoot, { includeNetworkFs, statfsTimeoutMs, statfs })
+      : systeminformationSizes(includeNetworkFs),
+    options.ioSource === undefined ? platformDiskIoSource(ctx) : options.ioSource,
   );
-};
+}
 
 /** The sizes half of a reading: which filesystems are listed, and how full each is. */
 interface SizesSource {

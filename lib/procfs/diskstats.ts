@@ -37,35 +37,49 @@ export function parseDiskstats(text: string): ParsedDiskstats {
   const devices: DiskstatsDevice[] = [];
   const skipped: string[] = [];
   for (const line of text.split('\n')) {
-    const columns = line.trim().split(/\s+/);
-    if (columns.length === 1 && columns[0] === '') continue;
-    const name = columns[2] ?? columns.join(' ');
+    const trimmed = line.trim();
+    if (trimmed === '') continue;
+    const columns = trimmed.split(/\s+/);
+    const name = columns[2] ?? trimmed;
     if (columns.length < MIN_COLUMNS) {
       skipped.push(`/proc/diskstats: ${name}: ${columns.length} columns, at least ${MIN_COLUMNS} needed`);
       continue;
     }
-    const numbers = columns.slice(0, MIN_COLUMNS).map((c, i) => (i === 2 ? 0 : wholeNumber(c)));
-    const bad = numbers.findIndex((n) => Number.isNaN(n));
+    // Only the columns read are checked (this runs every tick): 1-2, 4, 6, 8, 10 and 13.
+    const major = counter(columns[0]!);
+    const minor = counter(columns[1]!);
+    const reads = counter(columns[3]!);
+    const readSectors = counter(columns[5]!);
+    const writes = counter(columns[7]!);
+    const writtenSectors = counter(columns[9]!);
+    const busyMs = counter(columns[12]!);
+    const values = [major, minor, reads, readSectors, writes, writtenSectors, busyMs];
+    const bad = values.indexOf(-1);
     if (bad >= 0) {
-      skipped.push(`/proc/diskstats: ${name}: column ${bad + 1} is not a counter (${JSON.stringify(columns[bad]!.slice(0, 20))})`);
+      const column = [0, 1, 3, 5, 7, 9, 12][bad]!;
+      skipped.push(`/proc/diskstats: ${name}: column ${column + 1} is not a counter (${JSON.stringify(columns[column]!.slice(0, 20))})`);
       continue;
     }
-    const [major, minor, , reads, , readSectors, , writes, , writtenSectors, , , busyMs] = numbers as number[];
     devices.push({
-      major: major!,
-      minor: minor!,
+      major,
+      minor,
       devNum: `${major}:${minor}`,
       name,
-      reads: reads!,
-      readBytes: readSectors! * SECTOR_BYTES,
-      writes: writes!,
-      writtenBytes: writtenSectors! * SECTOR_BYTES,
-      busyMs: busyMs!,
+      reads,
+      readBytes: readSectors * SECTOR_BYTES,
+      writes,
+      writtenBytes: writtenSectors * SECTOR_BYTES,
+      busyMs,
     });
   }
   return { devices, skipped };
 }
 
-function wholeNumber(text: string): number {
-  return /^\d+$/.test(text) ? Number(text) : Number.NaN;
+/** A whole decimal number, or -1 (Number() alone would take '', '0x1f' and '1e3'). */
+function counter(text: string): number {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return -1;
+  }
+  return Number(text);
 }
