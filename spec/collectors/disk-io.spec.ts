@@ -8,7 +8,7 @@ import { diskCollector, DISK_PLACEHOLDER, selectMounts } from '../../lib/collect
 import { createMonitor } from '../../lib/monitor.js';
 import { parseMountinfo } from '../../lib/procfs/mountinfo.js';
 import { FIXTURES, fixture, linuxContext, writeFixture } from '../helpers/proc-trees.js';
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 
 const TREES = join(FIXTURES, 'disk-io');
@@ -68,6 +68,44 @@ test('a btrfs whose device is in no /sys/fs/btrfs entry is skipped with why, not
   const io = read('vm-6.18', [{ device: '0:99', mountpoint: '/data', source: '/dev/sdz1', fstype: 'btrfs' }]);
   assert.not.ok(io.mounts.has('/data'));
   assert.match(io.skipped.join('\n'), /\/data: btrfs on \/dev\/sdz1: no member device found/);
+});
+
+test('sysfs is read again only when the device list or the btrfs mounts change; per tick only /proc/diskstats', () => {
+  const root = mkdtempSync(join(tmpdir(), 'widgets-diskio-sys-'));
+  const proc = join(root, 'proc');
+  const sys = join(root, 'sys');
+  const capture = fixture(tree('vm-6.18'), 'proc/diskstats');
+  writeFixture(proc, 'diskstats', capture);
+  mkdirSync(join(sys, 'devices', 'pci0000:00', 'vda'), { recursive: true });
+  mkdirSync(join(sys, 'block'), { recursive: true });
+  symlinkSync('../devices/pci0000:00/vda', join(sys, 'block', 'vda'));
+  const source = procfsDiskIoSource(proc, sys);
+  const vda = 2977248 * S;
+  const mounts: MountRef[] = [{ device: '254:0', mountpoint: '/', source: '/dev/vda', fstype: 'ext4' }];
+  assert.is((source.read(mounts) as DiskIoReading).machine!.writtenBytes, vda);
+  // sysfs gone: the next ticks do not notice, they read /proc/diskstats only.
+  rmSync(join(sys, 'block'), { recursive: true });
+  assert.is((source.read(mounts) as DiskIoReading).machine!.writtenBytes, vda);
+  // A disk plugged in: the device list changed, so /sys/block is read again (now unreadable: said so).
+  writeFixture(proc, 'diskstats', `${capture}   8       0 sda 1 0 8 0 1 0 8 0 0 1 1\n`);
+  const replugged = source.read(mounts) as DiskIoReading;
+  assert.is(replugged.machine, null);
+  assert.match(replugged.skipped.join('\n'), /\/sys\/block cannot be read/);
+  rmSync(root, { recursive: true, force: true });
+});
+
+test('a multi-device btrfs reports the member its mount names, not the sum of its members', () => {
+  const root = mkdtempSync(join(tmpdir(), 'widgets-diskio-btrfs-'));
+  writeFixture(join(root, 'proc'), 'diskstats', [
+    '   8      16 sdb 100 0 800 0 10 0 80 0 0 5 5 0 0 0 0 0 0',
+    '   8      32 sdc 200 0 1600 0 20 0 160 0 0 5 5 0 0 0 0 0 0',
+  ].join('\n'));
+  for (const member of ['sdb', 'sdc']) mkdirSync(join(root, 'sys', 'fs', 'btrfs', 'f00d', 'devices', member), { recursive: true });
+  const io = procfsDiskIoSource(join(root, 'proc'), join(root, 'sys'))
+    .read([{ device: '0:44', mountpoint: '/data', source: '/dev/sdc', fstype: 'btrfs' }]) as DiskIoReading;
+  assert.is(io.mounts.get('/data')!.key, '8:32');
+  assert.is(io.mounts.get('/data')!.readBytes, 1600 * S);
+  rmSync(root, { recursive: true, force: true });
 });
 
 const counters = (readBytes: number, writtenBytes: number, reads: number, writes: number, busyMs: number) =>
