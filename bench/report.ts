@@ -8,6 +8,7 @@ import type { RestCase } from './rest.js';
 import type { ScalePoint } from './scale.js';
 import type { SoakResult } from './soak.js';
 import type { SteadyResult } from './steady.js';
+import { AFTER, BEFORE, type DiskIoBenchResult } from './disk-io.js';
 import { SYSTEMS } from './systems.js';
 
 export interface BenchResults {
@@ -16,6 +17,7 @@ export interface BenchResults {
   mode: string;
   durationSeconds?: number;
   steady?: SteadyResult;
+  diskIo?: DiskIoBenchResult;
   scale?: ScalePoint[];
   gpu?: GpuCase[];
   rest?: RestCase[];
@@ -60,6 +62,17 @@ export function table(r: BenchResults): string {
     row('Steady: RSS MiB (median)', each((w) => w.rssMiB, f1));
     const idle = s[`${OURS}, no client`];
     if (idle) row('Idle, no reader: CPU % / RSS MiB', { [OURS]: `${spread(idle.map((w) => w.cpuPercent))} / ${f1(median(idle.map((w) => w.rssMiB)))}` });
+  }
+  if (r.diskIo) {
+    const d = r.diskIo;
+    const cell = (name: string) => {
+      const w = d.systems[name] ?? [];
+      const one = d.perReadingMicros[name];
+      return `${spread(w.map((x) => x.cpuPercent), (x) => x.toFixed(3))} % / ${f1(median(w.map((x) => x.rssMiB)))} MiB / ${one ? f1(one.median) : '–'} µs`;
+    };
+    row(`Disk I/O fields, 1 reader every ${d.intervalMs / 1000} s (${d.runs} × ${d.seconds} s): CPU % / RSS / one disk reading, before → with I/O`, {
+      [OURS]: `${cell(BEFORE)} → ${cell(AFTER)}`,
+    });
   }
   for (const p of r.scale ?? []) {
     const cells: Record<string, string> = {};

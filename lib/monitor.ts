@@ -32,7 +32,8 @@ import { combineOnGrid } from './stream/combine-on-grid.js';
 import { holdWarm } from './stream/hold-warm.js';
 import { promptFirst } from './stream/prompt-first.js';
 import { shareWithLinger } from './stream/share-with-linger.js';
-import type { CollectorHealth, ProcessStats, SystemStats, Topic, TopicPayloads } from './types.js';
+import type { CollectorHealth, DiskIoTotals, DiskStats, ProcessStats, SystemStats, Topic, TopicPayloads } from './types.js';
+import { diskIoOf, disksOf, type DiskReading } from './collectors/disk.js';
 import { TOPICS } from './types.js';
 
 export type { MonitorOptions } from './monitor-options.js';
@@ -48,6 +49,8 @@ export interface Monitor {
   readonly memory$: Observable<TopicPayloads['memory']>;
   readonly gpu$: Observable<TopicPayloads['gpu']>;
   readonly disk$: Observable<TopicPayloads['disk']>;
+  /** The machine-wide disk I/O line, sent as `diskIO` beside `disk`. */
+  readonly diskIO$: Observable<DiskIoTotals>;
   readonly network$: Observable<TopicPayloads['network']>;
   /** The AI/ML processes (the configured matcher), top N by CPU. */
   readonly processes$: Observable<TopicPayloads['processes']>;
@@ -109,6 +112,12 @@ export function createMonitor(options: MonitorOptions = {}): Monitor {
   };
   const record = (topic: Topic, sample: Sample<unknown>) => {
     if (!sample.ok) return; // placeholders and kept-over values are not readings
+    if (topic === 'disk') {
+      const reading = sample.value as DiskReading | DiskStats[];
+      history.record('disk', scheduler.now(), disksOf(reading));
+      history.recordDiskIo(scheduler.now(), diskIoOf(reading));
+      return;
+    }
     const value = topic === 'processes' ? aiList(sample as Sample<ProcessStats[]>) : sample.value;
     // The scheduler's clock (Date.now() in production) so that specs can run history in virtual time.
     history.record(topic, scheduler.now(), value as never);
@@ -154,7 +163,7 @@ export function createMonitor(options: MonitorOptions = {}): Monitor {
         if (sample.ok) {
           setHealth(topic, {
             state: 'ok', reason: undefined, lastOk: new Date(sample.at).toISOString(),
-            lastDurationMs: sample.durationMs, source: sample.source,
+            lastDurationMs: sample.durationMs, source: sample.source, skipped: sample.skipped,
           });
         } else {
           if (healthSubjects[topic].value.reason !== sample.error) {
@@ -175,7 +184,10 @@ export function createMonitor(options: MonitorOptions = {}): Monitor {
   }
 
   const samples = {} as { [K in Topic]: Observable<Sample<unknown>> };
-  for (const t of TOPICS) if (t !== 'processes') samples[t] = sharedSource(t);
+  for (const t of TOPICS) if (t !== 'processes' && t !== 'disk') samples[t] = sharedSource(t);
+  const diskSamples = sharedSource<DiskReading | DiskStats[]>('disk');
+  samples.disk = diskSamples.pipe(map((s) => ({ ...s, value: disksOf(s.value) })));
+  const diskIO$ = diskSamples.pipe(map((s) => diskIoOf(s.value)));
   const allProcessSamples = sharedSource<ProcessStats[]>('processes');
   samples.processes = allProcessSamples.pipe(map((s) => ({ ...s, value: aiList(s) })));
 
@@ -191,8 +203,11 @@ export function createMonitor(options: MonitorOptions = {}): Monitor {
     const key = `${chosen.join(',')}@${pace}`;
     let stream = selections.get(key);
     if (!stream) {
-      const inputs = Object.fromEntries(chosen.map((t) => [t, values[t]]));
-      const ownPace = chosen.filter((t) => resolved.intervals[t] !== pace);
+      // diskIO rides with disk, right after it in the message.
+      const inputs = Object.fromEntries(chosen.flatMap((t): [string, Observable<unknown>][] => (
+        t === 'disk' ? [[t, values[t]], ['diskIO', diskIO$]] : [[t, values[t]]])));
+      const ownPace: string[] = chosen.filter((t) => resolved.intervals[t] !== pace);
+      if (ownPace.includes('disk')) ownPace.push('diskIO');
       stream = combineOnGrid(inputs, { intervalMs: pace, ownPace, scheduler }).pipe(
         map((parts) => ({ ...parts, uptime: readUptime(resolved.procRoot), timestamp: new Date(scheduler.now()).toISOString() })),
         // No linger of its own: the collectors linger and replay, and combineOnGrid emits at once
@@ -204,7 +219,7 @@ export function createMonitor(options: MonitorOptions = {}): Monitor {
     return stream;
   }
 
-  // Keys come out in the contract's order: cpu, memory, gpu, disk, network, processes, uptime, timestamp.
+  // Keys come out in the contract's order: cpu, memory, gpu, disk, diskIO, network, processes, uptime, timestamp.
   const stats$ = select(TOPICS) as Observable<SystemStats>;
   const healthAll$ = combineLatest(healthSubjects).pipe(
     distinctUntilChanged((a, b) => TOPICS.every((t) => a[t] === b[t])),
@@ -232,6 +247,7 @@ export function createMonitor(options: MonitorOptions = {}): Monitor {
     memory$: values.memory,
     gpu$: values.gpu,
     disk$: values.disk,
+    diskIO$,
     network$: values.network,
     processes$: values.processes,
     allProcesses$,

@@ -95,6 +95,40 @@ export interface DiskStats {
   free: number;
   used: number;
   usedPercent: number;
+  /**
+   * Extras: I/O of the block device behind this filesystem, per second over the last interval (a
+   * first reading measures over the 250 ms prime). null on a reading with no earlier one to compare
+   * to, after a counter went backwards, or where the platform cannot say (macOS: always; network
+   * and memory filesystems). Bind mounts of one device carry the same figures.
+   */
+  readBytesPerSec: number | null;
+  writeBytesPerSec: number | null;
+  /** Read and write requests completed per second. */
+  readsPerSec: number | null;
+  writesPerSec: number | null;
+  /** Share of the interval the device had I/O in flight, 0–100. */
+  busyPercent: number | null;
+  /** Cumulative since boot (for /metrics and clients that compute their own rates); null where unknown. */
+  readBytes: number | null;
+  writtenBytes: number | null;
+  /** Read and write requests completed, cumulative. */
+  reads: number | null;
+  writes: number | null;
+  /** Seconds the device had I/O in flight, cumulative. */
+  ioTime: number | null;
+}
+
+/**
+ * Machine-wide disk I/O over the physical disks (each disk once: no partitions, no device-mapper,
+ * md RAID, loop or zram device on top of it), beside `disk` in the stats object. Rates as in
+ * DiskStats; every field null where the platform cannot say.
+ */
+export interface DiskIoTotals {
+  readBytesPerSec: number | null;
+  writeBytesPerSec: number | null;
+  /** Cumulative since boot. */
+  readBytes: number | null;
+  writtenBytes: number | null;
 }
 
 /** Cumulative counters since boot. */
@@ -141,7 +175,7 @@ export interface ProcessStats {
 }
 
 /** Every topic's payload, plus when and since when. */
-export interface SystemStats extends TopicPayloads {
+export interface SystemStats extends TopicPayloads, DiskIoSibling {
   /** Seconds since boot. */
   uptime: number;
   /**
@@ -153,6 +187,11 @@ export interface SystemStats extends TopicPayloads {
 
 export type Topic = 'cpu' | 'memory' | 'gpu' | 'disk' | 'network' | 'processes';
 export const TOPICS: readonly Topic[] = ['cpu', 'memory', 'gpu', 'disk', 'network', 'processes'];
+
+/** Sent beside `disk` wherever the disk topic is (the full stats object, WebSocket messages, history rows). */
+export interface DiskIoSibling {
+  diskIO: DiskIoTotals;
+}
 
 export interface TopicPayloads {
   cpu: CpuStats;
@@ -178,6 +217,8 @@ export interface CollectorHealth {
   lastDurationMs?: number;
   /** Which back-end answered (e.g. 'nvidia-smi loop', 'procfs'). */
   source?: string;
+  /** Parts the last good reading left out, each with why (e.g. a /proc/diskstats line too short to read). */
+  skipped?: string[];
   /** How many times collection was started since the service started (each start after idle counts). */
   activations: number;
 }
@@ -194,7 +235,7 @@ export interface HealthResponse {
 }
 
 /** A stats message for chosen topics (WebSocket `topics`/`subscribe`): those parts, plus uptime and timestamp. */
-export type StatsSelection = Partial<TopicPayloads> & Pick<SystemStats, 'uptime' | 'timestamp'>;
+export type StatsSelection = Partial<TopicPayloads> & Partial<DiskIoSibling> & Pick<SystemStats, 'uptime' | 'timestamp'>;
 
 /** The body of every error response (REST, and refused WebSocket upgrades). */
 export interface ErrorResponse {
@@ -230,7 +271,7 @@ export interface WsErrorMessage {
 export type HistorySample = {
   /** @format date-time */
   timestamp: string;
-} & { [K in Topic]?: TopicPayloads[K] | null };
+} & { [K in Topic]?: TopicPayloads[K] | null } & { diskIO?: DiskIoTotals | null };
 
 /** GET /api/history: samples of the chosen topics, oldest first. */
 export interface HistoryResponse {

@@ -183,7 +183,7 @@ test('snapshot() answers one topic or the whole object', async () => {
   const monitor = createMonitor({ intervalMs: 200, lingerMs: 0, primeMs: 20, collectors: fakes });
   assert.equal(await monitor.snapshot('cpu'), fakeCpu(1));
   const all = await monitor.snapshot();
-  assert.equal(Object.keys(all), ['cpu', 'memory', 'gpu', 'disk', 'network', 'processes', 'uptime', 'timestamp']);
+  assert.equal(Object.keys(all), ['cpu', 'memory', 'gpu', 'disk', 'diskIO', 'network', 'processes', 'uptime', 'timestamp']);
   assert.is(typeof all.uptime, 'number');
   assert.match(all.timestamp, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
 });

@@ -1,9 +1,14 @@
 import { statfs as statfsAsync } from 'node:fs/promises';
+import { map, type Observable } from 'rxjs';
+import type { Sample } from './sample.js';
 import type si from 'systeminformation';
 import { systeminformation } from './systeminformation.js';
-import type { DiskStats } from '../types.js';
-import type { CollectorFactory } from './context.js';
+import type { DiskIoTotals, DiskStats } from '../types.js';
+import type { CollectorContext, CollectorFactory } from './context.js';
 import { poll, type Sampler } from './poll.js';
+import { ioRates, NO_DISK_IO, NO_DISK_IO_TOTALS, snapshotOf, type DiskIoReading, type DiskIoSource, type IoSnapshot, type MountRef } from './disk-io.js';
+import { procfsDiskIoSource } from './disk-io-procfs.js';
+import { oneLine } from '../format/one-line.js';
 import { parseMountinfo, type MountInfo } from '../procfs/mountinfo.js';
 import { readText } from '../procfs/read.js';
 import { round2 } from '../format/round.js';
@@ -16,6 +21,36 @@ export interface DiskOptions {
   statfsTimeoutMs?: number;
   /** For specs: replaces fs.promises.statfs. */
   statfs?: (path: string) => Promise<StatFsSizes>;
+  /** Replaces the platform's disk I/O source (see platformDiskIoSource); null: no I/O figures. */
+  ioSource?: DiskIoSource | null;
+}
+
+/**
+ * What the disk collector emits: the disk list (the `disk` topic) and the machine-wide I/O line
+ * sent beside it as `diskIO`. A collector that emits a bare DiskStats[] (older embedders' own
+ * collectors) is read as that list with no I/O line.
+ */
+export interface DiskReading {
+  disks: DiskStats[];
+  io: DiskIoTotals;
+}
+
+export const DISK_PLACEHOLDER: DiskReading = { disks: [], io: NO_DISK_IO_TOTALS };
+
+export function disksOf(value: DiskStats[] | DiskReading): DiskStats[] {
+  return Array.isArray(value) ? value : value.disks;
+}
+
+export function diskIoOf(value: DiskStats[] | DiskReading): DiskIoTotals {
+  return Array.isArray(value) ? NO_DISK_IO_TOTALS : value.io;
+}
+
+/**
+ * The I/O source of this platform. Linux: /proc/diskstats. macOS and Windows sources plug in here
+ * (pending wiring): until then their disks carry null I/O fields and a null machine-wide line.
+ */
+export function platformDiskIoSource(ctx: Pick<CollectorContext, 'platform' | 'procRoot' | 'sysRoot'>): DiskIoSource | null {
+  return ctx.platform === 'linux' ? procfsDiskIoSource(ctx.procRoot, ctx.sysRoot) : null;
 }
 
 export interface StatFsSizes {
@@ -76,8 +111,10 @@ function rank(mount: MountInfo): number {
   return (mount.root === '/' ? 0 : 1_000_000) + mount.mountpoint.length;
 }
 
+export type DiskSizes = Omit<DiskStats, keyof typeof NO_DISK_IO>;
+
 /** Sizes as df counts them: used from bfree, free and the percentage from bavail (root's reserve is not free). */
-export function diskStats(mount: Pick<MountInfo, 'source' | 'mountpoint' | 'fstype'>, s: StatFsSizes): DiskStats {
+export function diskStats(mount: Pick<MountInfo, 'source' | 'mountpoint' | 'fstype'>, s: StatFsSizes): DiskSizes {
   const total = s.blocks * s.bsize;
   const used = (s.blocks - s.bfree) * s.bsize;
   const free = s.bavail * s.bsize;
@@ -92,36 +129,105 @@ export function diskStats(mount: Pick<MountInfo, 'source' | 'mountpoint' | 'fsty
   };
 }
 
-/** Real filesystems with their sizes: /proc/self/mountinfo and statfs on Linux, systeminformation elsewhere. */
-export const diskCollector: CollectorFactory<DiskStats[], DiskOptions> = (ctx, options = {}) => {
+/**
+ * Real filesystems with their sizes (/proc/self/mountinfo and statfs on Linux, systeminformation
+ * elsewhere) and the I/O of the device behind each, plus the machine-wide I/O line.
+ */
+export const diskCollector: CollectorFactory<DiskReading, DiskOptions> = (ctx, options = {}) =>
+  ctx.platform === 'darwin' ? darwinDiskCollector(ctx, options) : poll(() => diskSampler(ctx, options), {
+    intervalMs: ctx.intervalMs,
+    timeoutMs: ctx.timeoutMs,
+    primeMs: ctx.primeMs,
+    placeholder: DISK_PLACEHOLDER,
+    scheduler: ctx.scheduler,
+  });
+
+/** macOS: the mount table once (and when /Volumes changes) and statfs per volume; no per-disk I/O yet. */
+function darwinDiskCollector(ctx: CollectorContext, options: DiskOptions): Observable<Sample<DiskReading>> {
   const includeNetworkFs = options.includeNetworkFs ?? false;
   const statfsTimeoutMs = options.statfsTimeoutMs ?? Math.min(1000, Math.max(10, Math.floor(ctx.timeoutMs / 2)));
   const statfs = options.statfs ?? ((path: string) => statfsAsync(path));
-  if (ctx.platform === 'darwin') {
-    return darwinDisks(ctx, { statfsTimeoutMs, statfs, isListed: (t, m) => isListedFilesystem(t, m, includeNetworkFs), toStats: diskStats });
-  }
-  return poll(
-    () => (ctx.platform === 'linux'
-      ? procfsDiskSampler(ctx.procRoot, { includeNetworkFs, statfsTimeoutMs, statfs })
-      : systeminformationDiskSampler(includeNetworkFs)),
-    {
-      intervalMs: ctx.intervalMs,
-      timeoutMs: ctx.timeoutMs,
-      primeMs: ctx.primeMs,
-      placeholder: [],
-      scheduler: ctx.scheduler,
-    },
+  return darwinDisks(ctx, { statfsTimeoutMs, statfs, isListed: (t, m) => isListedFilesystem(t, m, includeNetworkFs), toStats: (m, sizes) => ({ ...diskStats(m, sizes), ...NO_DISK_IO }) }).pipe(
+    map((sample) => ({ ...sample, value: { disks: sample.value, io: NO_DISK_IO_TOTALS } })),
   );
-};
+}
 
-function procfsDiskSampler(
+/** One subscription's sampler (the bench drives it directly to time one reading). */
+export function diskSampler(ctx: CollectorContext, options: DiskOptions = {}): Sampler<DiskReading> {
+  const includeNetworkFs = options.includeNetworkFs ?? false;
+  const statfsTimeoutMs = options.statfsTimeoutMs ?? Math.min(1000, Math.max(10, Math.floor(ctx.timeoutMs / 2)));
+  const statfs = options.statfs ?? ((path: string) => statfsAsync(path));
+  return withDiskIo(
+    ctx,
+    ctx.platform === 'linux'
+      ? procfsSizes(ctx.procRoot, { includeNetworkFs, statfsTimeoutMs, statfs })
+      : systeminformationSizes(includeNetworkFs),
+    options.ioSource === undefined ? platformDiskIoSource(ctx) : options.ioSource,
+  );
+}
+
+/** The sizes half of a reading: which filesystems are listed, and how full each is. */
+interface SizesSource {
+  readonly name: string;
+  /** The filesystems listed now (cheap on Linux: the mount table); what the I/O baseline reads. */
+  mounts(): MountRef[] | Promise<MountRef[]>;
+  sizes(): Promise<{ mounts: MountRef[]; sizes: DiskSizes[] }>;
+}
+
+/**
+ * Joins sizes and I/O into one reading. With an I/O source there is a baseline reading (like CPU
+ * and network), so the first emitted reading, primeMs later, already carries rates. A failing I/O
+ * read leaves the I/O fields null and says why in health; the sizes still come.
+ */
+function withDiskIo(ctx: Pick<CollectorContext, 'scheduler'>, sizes: SizesSource, io: DiskIoSource | null): Sampler<DiskReading> {
+  let previous: IoSnapshot | undefined;
+  const readIo = async (mounts: MountRef[]): Promise<DiskIoReading | Error> => {
+    try {
+      return await io!.read(mounts);
+    } catch (error) {
+      return error instanceof Error ? error : new Error(String(error));
+    }
+  };
+  const sampler: Sampler<DiskReading> = {
+    async sample() {
+      const { mounts, sizes: list } = await sizes.sizes();
+      if (!io) {
+        return { value: { disks: list.map((d) => ({ ...d, ...NO_DISK_IO })), io: NO_DISK_IO_TOTALS }, source: sizes.name };
+      }
+      const reading = await readIo(mounts);
+      const at = ctx.scheduler.now();
+      if (reading instanceof Error) {
+        previous = undefined;
+        return {
+          value: { disks: list.map((d) => ({ ...d, ...NO_DISK_IO })), io: NO_DISK_IO_TOTALS },
+          source: sizes.name,
+          skipped: [`disk I/O: ${oneLine(reading)}`],
+        };
+      }
+      const { perMount, totals } = ioRates(reading, previous, at);
+      previous = snapshotOf(reading, at);
+      const disks = list.map((d) => ({ ...d, ...(perMount.get(d.mountpoint) ?? NO_DISK_IO) }));
+      const source = io.name === sizes.name ? sizes.name : `${sizes.name} + ${io.name}`;
+      return { value: { disks, io: totals }, source, ...(reading.skipped.length > 0 ? { skipped: reading.skipped } : {}) };
+    },
+  };
+  if (io) {
+    sampler.baseline = async () => {
+      const reading = await readIo(await sizes.mounts());
+      if (!(reading instanceof Error)) previous = snapshotOf(reading, ctx.scheduler.now());
+    };
+  }
+  return sampler;
+}
+
+function procfsSizes(
   procRoot: string,
   options: { includeNetworkFs: boolean; statfsTimeoutMs: number; statfs: (path: string) => Promise<StatFsSizes> },
-): Sampler<DiskStats[]> {
+): SizesSource {
   // A statfs that outlives its deadline still holds one of libuv's 4 threads until the kernel answers.
   // While it does, that mountpoint is not asked again, so one hung server costs one thread, not one per tick.
   const pending = new Set<string>();
-  const measure = async (mount: MountInfo): Promise<DiskStats | undefined> => {
+  const measure = async (mount: MountInfo): Promise<DiskSizes | undefined> => {
     if (pending.has(mount.mountpoint)) return undefined;
     pending.add(mount.mountpoint);
     const call = options.statfs(mount.mountpoint).finally(() => pending.delete(mount.mountpoint));
@@ -132,15 +238,21 @@ function procfsDiskSampler(
   // The mount table rarely changes: it is parsed again only when its text does.
   let mountinfo = '';
   let mounts: MountInfo[] = [];
+  const current = (): MountInfo[] => {
+    const text = readText(procRoot, 'self/mountinfo');
+    if (text !== mountinfo) {
+      mounts = selectMounts(parseMountinfo(text), options.includeNetworkFs);
+      mountinfo = text;
+    }
+    return mounts;
+  };
   return {
-    async sample() {
-      const text = readText(procRoot, 'self/mountinfo');
-      if (text !== mountinfo) {
-        mounts = selectMounts(parseMountinfo(text), options.includeNetworkFs);
-        mountinfo = text;
-      }
-      const disks = await Promise.all(mounts.map(measure));
-      return { value: disks.filter((d): d is DiskStats => d !== undefined), source: 'procfs' };
+    name: 'procfs',
+    mounts: current,
+    async sizes() {
+      const listed = current();
+      const disks = await Promise.all(listed.map(measure));
+      return { mounts: listed, sizes: disks.filter((d): d is DiskSizes => d !== undefined) };
     },
   };
 }
@@ -153,24 +265,22 @@ function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
   return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }
 
-function systeminformationDiskSampler(includeNetworkFs: boolean): Sampler<DiskStats[]> {
-  return {
-    async sample() {
-      const sizes = await (await systeminformation()).fsSize();
-      return {
-        source: 'systeminformation',
-        value: sizes
-          .filter((f) => isListedFilesystem(f.type, f.mount, includeNetworkFs))
-          .map((f) => ({
-            device: f.fs,
-            mountpoint: f.mount,
-            fstype: f.type,
-            total: f.size,
-            free: f.available,
-            used: f.used,
-            usedPercent: f.use,
-          })),
-      };
-    },
+function systeminformationSizes(includeNetworkFs: boolean): SizesSource {
+  const read = async () => {
+    const listed = (await (await systeminformation()).fsSize())
+      .filter((f) => isListedFilesystem(f.type, f.mount, includeNetworkFs));
+    return {
+      mounts: listed.map((f) => ({ device: f.fs, mountpoint: f.mount, source: f.fs, fstype: f.type })),
+      sizes: listed.map((f) => ({
+        device: f.fs,
+        mountpoint: f.mount,
+        fstype: f.type,
+        total: f.size,
+        free: f.available,
+        used: f.used,
+        usedPercent: f.use,
+      })),
+    };
   };
+  return { name: 'systeminformation', mounts: async () => (await read()).mounts, sizes: read };
 }

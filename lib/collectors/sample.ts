@@ -14,15 +14,20 @@ export interface Sample<T> {
   at: number;
   /** How long the sample took, ms. */
   durationMs?: number;
+  /** Parts a good reading left out, each with why (shown in /api/health). */
+  skipped?: string[];
 }
 
 export interface SampleResult<T> {
   value: T;
   source: string;
+  skipped?: string[];
 }
 
 export function okSample<T>(result: SampleResult<T>, at: number, durationMs: number): Sample<T> {
-  return { value: result.value, ok: true, source: result.source, at, durationMs };
+  const sample: Sample<T> = { value: result.value, ok: true, source: result.source, at, durationMs };
+  if (result.skipped) sample.skipped = result.skipped;
+  return sample;
 }
 
 export function errorSample<T>(value: T, error: unknown, at: number, source?: string): Sample<T> {

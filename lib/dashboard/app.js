@@ -38,6 +38,7 @@
     s.push({ t, v: isNum(v) ? v : null });
     if (s.length > MAX_POINTS) s.splice(0, s.length - MAX_POINTS);
   }
+  const diskKey = (d) => `disk:${d.mountpoint}`;
   const gpuKey = (g, i) => `gpu:${g.uuid || (isNum(g.index) ? g.index : i)}`;
   const gpuMemPct = (g) => (g.memory && isNum(g.memory.usedPercent) ? g.memory.usedPercent : g.memoryPercent);
   function record(stats) {
@@ -48,6 +49,14 @@
       point('rx', t, stats.network && stats.network.bytesRecvPerSec);
       point('tx', t, stats.network && stats.network.bytesSentPerSec);
     }
+    if ('diskIO' in stats) {
+      point('disk:r', t, stats.diskIO && stats.diskIO.readBytesPerSec);
+      point('disk:w', t, stats.diskIO && stats.diskIO.writeBytesPerSec);
+    }
+    (stats.disk || []).forEach((d) => {
+      point(`${diskKey(d)}:r`, t, d.readBytesPerSec);
+      point(`${diskKey(d)}:w`, t, d.writeBytesPerSec);
+    });
     (stats.gpu || []).forEach((g, i) => {
       const k = gpuKey(g, i);
       point(`${k}:usage`, t, g.usage);
@@ -135,13 +144,20 @@
       : '';
     const freq = isNum(cpu.frequency) && cpu.frequency > 0 ? unit(cpu.frequency, 'MHz') : DASH; // 0 = the platform does not say
     const load = Array.isArray(cpu.loadAverage) ? cpu.loadAverage.map((v) => (isNum(v) ? v.toFixed(2) : DASH)).join(' ') : DASH;
-    const disks = (s.disk || []).map((d) => `<li><div class="line"><span title="${esc(d.device)}">${esc(d.mountpoint)} <span class="muted">${esc(d.fstype)}</span></span><span class="num">${bytes(d.used)} / ${bytes(d.total)}</span></div>${bar(d.usedPercent)}</li>`).join('');
+    const io = s.diskIO || {};
+    // A disk whose platform gives no I/O (macOS, network filesystems) shows no I/O line rather than dashes.
+    const hasIo = (d) => isNum(d.readBytes) || isNum(d.readBytesPerSec);
+    const diskIo = (d) => (hasIo(d)
+      ? `<div class="line io"><span class="muted">read ${rate(d.readBytesPerSec)} · write ${rate(d.writeBytesPerSec)}</span><span class="num muted">${isNum(d.busyPercent) ? `busy ${pct(d.busyPercent)}` : ''}</span></div><div class="sparks">${spark(`${diskKey(d)}:r`, `${d.mountpoint} read`, rate)}${spark(`${diskKey(d)}:w`, `${d.mountpoint} write`, rate)}</div>`
+      : '');
+    const disks = (s.disk || []).map((d) => `<li><div class="line"><span title="${esc(d.device)}">${esc(d.mountpoint)} <span class="muted">${esc(d.fstype)}</span></span><span class="num">${bytes(d.used)} / ${bytes(d.total)}</span></div>${bar(d.usedPercent)}${diskIo(d)}</li>`).join('');
     $('#system .body').innerHTML = `
       <div class="tiles">
         ${tile('CPU', pct(cpu.usage), `${isNum(cpu.cores) ? cpu.cores : DASH} cores · ${freq} · temp${NB}${unit(cpu.temperature, '°C')}`, bar(cpu.usage) + spark('cpu', 'CPU usage', pct, 100))}
         ${tile('Memory', pct(mem.usedPercent), `${bytes(mem.used)} / ${bytes(mem.total)}`, bar(mem.usedPercent) + spark('mem', 'Memory used', pct, 100))}
         ${tile('Swap', pct(swap.usedPercent), `${bytes(swap.used)} / ${bytes(swap.total)}`, bar(swap.usedPercent))}
         ${tile('Network', `↓ ${rate(net.bytesRecvPerSec)}`, `↑ ${rate(net.bytesSentPerSec)}`, spark('rx', 'Network received', rate) + spark('tx', 'Network sent', rate))}
+        ${tile('Disk I/O', `R ${rate(io.readBytesPerSec)}`, `W ${rate(io.writeBytesPerSec)}`, spark('disk:r', 'Disk read, all physical disks', rate) + spark('disk:w', 'Disk write, all physical disks', rate))}
       </div>
       <div class="section"><h3>${esc(cpu.model || 'CPU')}</h3><div class="s muted">load ${esc(load)} · up ${duration(s.uptime)}</div>${coreBars}</div>
       <div class="section"><h3>Disks</h3>${disks ? `<ul class="rows">${disks}</ul>` : `<p class="muted">${DASH}</p>`}</div>`;

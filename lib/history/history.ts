@@ -1,7 +1,7 @@
 // Recent readings per topic, for sparklines and late joiners. Each topic keeps a ring buffer of
 // (time, value) filled by the monitor while its collector runs; a query joins the topics on the
 // time grid of the interval (collectors tick on multiples of it), one row per tick.
-import type { HistoryResponse, HistorySample, Topic, TopicPayloads } from '../types.js';
+import type { DiskIoTotals, HistoryResponse, HistorySample, Topic, TopicPayloads } from '../types.js';
 import { TOPICS } from '../types.js';
 import { RingBuffer } from './ring-buffer.js';
 import { SERVICE_DEFAULTS } from '../defaults.js';
@@ -22,6 +22,8 @@ export type { HistoryResponse, HistorySample } from '../types.js';
 
 export interface History {
   record<K extends Topic>(topic: K, at: number, value: TopicPayloads[K]): void;
+  /** The machine-wide disk I/O line of a disk reading: kept beside `disk`, returned with it as `diskIO`. */
+  recordDiskIo(at: number, value: DiskIoTotals): void;
   query(query?: HistoryQuery): HistoryResponse;
   /** Readings kept per topic at most. */
   capacity(topic: Topic): number;
@@ -46,20 +48,23 @@ export function historyCapacity(historyMs: number, intervalMs: number): number {
 }
 
 export function createHistory(historyMs: number, intervals: Record<Topic, number>): History {
-  const buffers = new Map<Topic, RingBuffer<Entry>>();
-  for (const t of TOPICS) {
-    const capacity = historyCapacity(historyMs, intervals[t]);
+  type Key = Topic | 'diskIO';
+  const buffers = new Map<Key, RingBuffer<Entry>>();
+  const intervalOf = (key: Key) => intervals[key === 'diskIO' ? 'disk' : key];
+  for (const t of [...TOPICS, 'diskIO'] as const) {
+    const capacity = historyCapacity(historyMs, intervalOf(t));
     if (capacity > 0) buffers.set(t, new RingBuffer<Entry>(capacity));
   }
   const slotOf = (at: number, intervalMs: number) => Math.floor(at / intervalMs);
 
-  function record<K extends Topic>(topic: K, at: number, value: TopicPayloads[K]): void {
+  function record(topic: Key, at: number, value: unknown): void {
     const buffer = buffers.get(topic);
     if (!buffer) return;
     const last = buffer.last();
     // A second reading within one tick (a restarted collector, a GPU tool on its own clock) replaces the first.
     const entry = { at, json: JSON.stringify(value) };
-    if (last && slotOf(last.at, intervals[topic]) === slotOf(at, intervals[topic])) buffer.replaceLast(entry);
+    const intervalMs = intervalOf(topic);
+    if (last && slotOf(last.at, intervalMs) === slotOf(at, intervalMs)) buffer.replaceLast(entry);
     else buffer.push(entry);
   }
 
@@ -67,9 +72,10 @@ export function createHistory(historyMs: number, intervals: Record<Topic, number
     const named = TOPICS.filter((t) => topics.includes(t));
     const chosen = named.length > 0 ? named : TOPICS;
     const intervalMs = Math.max(...chosen.map((t) => intervals[t]));
-    const bySlot = new Map<Topic, Map<number, string>>();
+    const bySlot = new Map<Key, Map<number, string>>();
     const slots = new Set<number>();
-    for (const t of chosen) {
+    const keys: Key[] = chosen.flatMap((t): Key[] => (t === 'disk' ? ['disk', 'diskIO'] : [t]));
+    for (const t of keys) {
       const values = new Map<number, string>();
       for (const { at, json } of buffers.get(t)?.toArray() ?? []) {
         const slot = slotOf(at, intervalMs);
@@ -85,7 +91,7 @@ export function createHistory(historyMs: number, intervals: Record<Topic, number
       const row: Record<string, unknown> = { timestamp: new Date(time).toISOString() };
       // A topic read just before the tick boundary (its own clock) counts for the next tick too, as
       // the live stream would have sent it; older than that is a gap.
-      for (const t of chosen) {
+      for (const t of keys) {
         const values = bySlot.get(t)!;
         const json = values.get(slot) ?? values.get(slot - 1);
         row[t] = json === undefined ? null : JSON.parse(json);
@@ -96,7 +102,8 @@ export function createHistory(historyMs: number, intervals: Record<Topic, number
   }
 
   return {
-    record,
+    record: (topic, at, value) => record(topic, at, value),
+    recordDiskIo: (at, value) => record('diskIO', at, value),
     query,
     capacity: (t) => buffers.get(t)?.capacity ?? 0,
     size: (t) => buffers.get(t)?.size ?? 0,

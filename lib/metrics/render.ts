@@ -139,16 +139,33 @@ function renderGpus(out: Exposition, gpus: GpuStats[], perPid: boolean) {
   });
 }
 
-function renderDisks(out: Exposition, { disk }: SystemStats) {
+function renderDisks(out: Exposition, { disk, diskIO }: SystemStats) {
   const size = out.family('widgets_disk_size_bytes', 'gauge', 'Filesystem size, bytes.');
   const free = out.family('widgets_disk_free_bytes', 'gauge', 'Filesystem space a user may still write, bytes (as df says).');
   const used = out.family('widgets_disk_used_bytes', 'gauge', 'Filesystem space in use, bytes.');
+  // I/O as counters only: Prometheus computes the rates (rate(widgets_disk_written_bytes_total[1m])).
+  const read = out.family('widgets_disk_read_bytes_total', 'counter', 'Bytes read from the block device behind the filesystem since boot.');
+  const written = out.family('widgets_disk_written_bytes_total', 'counter', 'Bytes written to the block device behind the filesystem since boot.');
+  const reads = out.family('widgets_disk_reads_completed_total', 'counter', 'Read requests the device completed since boot.');
+  const writes = out.family('widgets_disk_writes_completed_total', 'counter', 'Write requests the device completed since boot.');
+  const ioTime = out.family('widgets_disk_io_time_seconds_total', 'counter', 'Seconds the device had I/O in flight since boot (its busy time).');
   for (const d of disk) {
     const labels = { device: d.device, mountpoint: d.mountpoint, fstype: d.fstype };
     size.add(labels, d.total);
     free.add(labels, d.free);
     used.add(labels, d.used);
+    const io = { device: d.device, mountpoint: d.mountpoint };
+    read.add(io, d.readBytes);
+    written.add(io, d.writtenBytes);
+    reads.add(io, d.reads);
+    writes.add(io, d.writes);
+    ioTime.add(io, d.ioTime);
   }
+  // The machine-wide line: each physical disk once, so it is not the sum of the series above.
+  out.family('widgets_disk_physical_read_bytes_total', 'counter', 'Bytes read from all physical disks since boot (partitions, device-mapper, md RAID and loop devices not counted again).')
+    .add({}, diskIO?.readBytes ?? null);
+  out.family('widgets_disk_physical_written_bytes_total', 'counter', 'Bytes written to all physical disks since boot (partitions, device-mapper, md RAID and loop devices not counted again).')
+    .add({}, diskIO?.writtenBytes ?? null);
 }
 
 function renderNetwork(out: Exposition, { network }: SystemStats) {

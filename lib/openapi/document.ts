@@ -66,7 +66,7 @@ const PATHS: Record<string, Json> = {
       operationId: 'getStats',
       summary: 'The whole stats object (the latest reading of the shared stream)',
       tags: ['stats'],
-      responses: { '200': ok('Every topic, uptime and timestamp', ref('SystemStats')), ...READ },
+      responses: { '200': ok('Every topic, diskIO (the machine-wide disk I/O line beside disk), uptime and timestamp', ref('SystemStats')), ...READ },
     },
   },
   '/api/stats/cpu': topicRead('cpu', ref('CpuStats')),

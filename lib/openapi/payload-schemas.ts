@@ -25,6 +25,13 @@ export const PAYLOAD_SCHEMAS: Record<string, object> = {
         "type": "string",
         "description": "Which back-end answered (e.g. 'nvidia-smi loop', 'procfs')."
       },
+      "skipped": {
+        "type": "array",
+        "items": {
+          "type": "string"
+        },
+        "description": "Parts the last good reading left out, each with why (e.g. a /proc/diskstats line too short to read)."
+      },
       "activations": {
         "type": "number",
         "description": "How many times collection was started since the service started (each start after idle counts)."
@@ -100,6 +107,57 @@ export const PAYLOAD_SCHEMAS: Record<string, object> = {
     ],
     "additionalProperties": false
   },
+  "DiskIoSibling": {
+    "type": "object",
+    "properties": {
+      "diskIO": {
+        "$ref": "#/components/schemas/DiskIoTotals"
+      }
+    },
+    "required": [
+      "diskIO"
+    ],
+    "additionalProperties": false,
+    "description": "Sent beside `disk` wherever the disk topic is (the full stats object, WebSocket messages, history rows)."
+  },
+  "DiskIoTotals": {
+    "type": "object",
+    "properties": {
+      "readBytesPerSec": {
+        "type": [
+          "number",
+          "null"
+        ]
+      },
+      "writeBytesPerSec": {
+        "type": [
+          "number",
+          "null"
+        ]
+      },
+      "readBytes": {
+        "type": [
+          "number",
+          "null"
+        ],
+        "description": "Cumulative since boot."
+      },
+      "writtenBytes": {
+        "type": [
+          "number",
+          "null"
+        ]
+      }
+    },
+    "required": [
+      "readBytesPerSec",
+      "writeBytesPerSec",
+      "readBytes",
+      "writtenBytes"
+    ],
+    "additionalProperties": false,
+    "description": "Machine-wide disk I/O over the physical disks (each disk once: no partitions, no device-mapper, md RAID, loop or zram device on top of it), beside `disk` in the stats object. Rates as in DiskStats; every field null where the platform cannot say."
+  },
   "DiskStats": {
     "type": "object",
     "properties": {
@@ -123,6 +181,72 @@ export const PAYLOAD_SCHEMAS: Record<string, object> = {
       },
       "usedPercent": {
         "type": "number"
+      },
+      "readBytesPerSec": {
+        "type": [
+          "number",
+          "null"
+        ],
+        "description": "Extras: I/O of the block device behind this filesystem, per second over the last interval (a first reading measures over the 250 ms prime). null on a reading with no earlier one to compare to, after a counter went backwards, or where the platform cannot say (macOS: always; network and memory filesystems). Bind mounts of one device carry the same figures."
+      },
+      "writeBytesPerSec": {
+        "type": [
+          "number",
+          "null"
+        ]
+      },
+      "readsPerSec": {
+        "type": [
+          "number",
+          "null"
+        ],
+        "description": "Read and write requests completed per second."
+      },
+      "writesPerSec": {
+        "type": [
+          "number",
+          "null"
+        ]
+      },
+      "busyPercent": {
+        "type": [
+          "number",
+          "null"
+        ],
+        "description": "Share of the interval the device had I/O in flight, 0–100."
+      },
+      "readBytes": {
+        "type": [
+          "number",
+          "null"
+        ],
+        "description": "Cumulative since boot (for /metrics and clients that compute their own rates); null where unknown."
+      },
+      "writtenBytes": {
+        "type": [
+          "number",
+          "null"
+        ]
+      },
+      "reads": {
+        "type": [
+          "number",
+          "null"
+        ],
+        "description": "Read and write requests completed, cumulative."
+      },
+      "writes": {
+        "type": [
+          "number",
+          "null"
+        ]
+      },
+      "ioTime": {
+        "type": [
+          "number",
+          "null"
+        ],
+        "description": "Seconds the device had I/O in flight, cumulative."
       }
     },
     "required": [
@@ -132,7 +256,17 @@ export const PAYLOAD_SCHEMAS: Record<string, object> = {
       "total",
       "free",
       "used",
-      "usedPercent"
+      "usedPercent",
+      "readBytesPerSec",
+      "writeBytesPerSec",
+      "readsPerSec",
+      "writesPerSec",
+      "busyPercent",
+      "readBytes",
+      "writtenBytes",
+      "reads",
+      "writes",
+      "ioTime"
     ],
     "additionalProperties": false
   },
@@ -505,6 +639,16 @@ export const PAYLOAD_SCHEMAS: Record<string, object> = {
     "type": "object",
     "additionalProperties": false,
     "properties": {
+      "diskIO": {
+        "anyOf": [
+          {
+            "$ref": "#/components/schemas/DiskIoTotals"
+          },
+          {
+            "type": "null"
+          }
+        ]
+      },
       "cpu": {
         "anyOf": [
           {
@@ -807,6 +951,9 @@ export const PAYLOAD_SCHEMAS: Record<string, object> = {
         "description": "ISO-8601 UTC.",
         "format": "date-time"
       },
+      "diskIO": {
+        "$ref": "#/components/schemas/DiskIoTotals"
+      },
       "cpu": {
         "$ref": "#/components/schemas/CpuStats"
       },
@@ -864,6 +1011,9 @@ export const PAYLOAD_SCHEMAS: Record<string, object> = {
   "SystemStats": {
     "type": "object",
     "properties": {
+      "diskIO": {
+        "$ref": "#/components/schemas/DiskIoTotals"
+      },
       "cpu": {
         "$ref": "#/components/schemas/CpuStats"
       },
@@ -904,6 +1054,7 @@ export const PAYLOAD_SCHEMAS: Record<string, object> = {
     "required": [
       "cpu",
       "disk",
+      "diskIO",
       "gpu",
       "memory",
       "network",

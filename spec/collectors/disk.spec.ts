@@ -33,8 +33,8 @@ test('overlay is a disk only as a container\'s root', () => {
 test('the captured VM lists its root ext4 only, sized by a real statfs', async () => {
   const sample = await firstValueFrom(diskCollector(linuxContext(DEBIAN, asyncScheduler), {}));
   assert.is(sample.ok, true);
-  assert.is(sample.value.length, 1);
-  const [root] = sample.value;
+  assert.is(sample.value.disks.length, 1);
+  const [root] = sample.value.disks;
   assert.is(root!.device, '/dev/vda');
   assert.is(root!.mountpoint, '/');
   assert.is(root!.fstype, 'ext4');
@@ -67,8 +67,8 @@ test('a hung network mount is left out after its own timeout, does not hold the 
   );
   for (const sample of samples) {
     assert.is(sample.ok, true);
-    assert.ok(sample.value.some((d) => d.mountpoint === '/mnt/share'));
-    assert.not.ok(sample.value.some((d) => d.mountpoint === '/mnt/nas'));
+    assert.ok(sample.value.disks.some((d) => d.mountpoint === '/mnt/share'));
+    assert.not.ok(sample.value.disks.some((d) => d.mountpoint === '/mnt/nas'));
   }
   assert.is(calls.get('/mnt/nas'), 1);
   assert.is(calls.get('/mnt/share'), 3);
@@ -77,7 +77,7 @@ test('a hung network mount is left out after its own timeout, does not hold the 
 test('a filesystem reporting 0 blocks is hidden, as df does', async () => {
   const statfs = async (): Promise<StatFsSizes> => ({ bsize: 4096, blocks: 0, bfree: 0, bavail: 0 });
   const sample = await firstValueFrom(diskCollector(linuxContext(HANDMADE, asyncScheduler), { statfs }));
-  assert.equal(sample.value, []);
+  assert.equal(sample.value.disks, []);
 });
 
 test.run();

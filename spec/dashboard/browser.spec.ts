@@ -126,6 +126,16 @@ it('wide, light: three live widgets, GPU names, nulls as "—", named charts, no
     // System and process widgets carry this machine's readings.
     assert.match(await w.page.locator('#system .tile', { hasText: 'CPU' }).first().innerText(), /\d+(\.\d)?\s%/);
     assert.ok(await w.page.locator('#processes tbody tr').count() >= 1, 'processes listed');
+    // Disk I/O: the machine-wide tile, and on Linux each block-backed disk row with read/write rates
+    // and two sparklines filled from history and the stream.
+    assert.match(await w.page.locator('#system .tile', { hasText: 'Disk I/O' }).innerText(), /R\s[\d.]+\s(B|KiB|MiB|GiB)\/s\s+W\s[\d.]+\s(B|KiB|MiB|GiB)\/s/);
+    if (process.platform === 'linux') {
+      const rootRow = w.page.locator('#system .rows li', { has: w.page.locator('.line span[title]', { hasText: /^\/\s/ }) }).first();
+      assert.match(await rootRow.locator('.io').innerText(), /read\s[\d.]+\s\S+\/s · write\s[\d.]+\s\S+\/s/);
+      const rowSparks = await rootRow.locator('svg.spark').evaluateAll((els) => els.map((e) => [e.getAttribute('aria-label') ?? '', Number(e.getAttribute('data-points'))] as const));
+      assert.equal(rowSparks.map(([name]) => name.split(' over ')[0]!.split(':')[0]), ['/ read', '/ write']);
+      assert.ok(rowSparks.every(([, n]) => n >= 3), `disk sparklines carry the ticks so far: ${rowSparks.map(([, n]) => n)}`);
+    }
 
     // Every chart has a role and a name that says what it shows.
     const charts = await w.page.locator('svg[role="img"]').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));

@@ -9,7 +9,8 @@ import { sleep, until } from '../helpers/wait.js';
 
 let service: RunningService;
 let gpu: FakeGpuPath;
-const TOPIC_KEYS = ['cpu', 'memory', 'gpu', 'disk', 'network', 'processes'];
+// diskIO, the machine-wide disk I/O line, rides beside disk.
+const TOPIC_KEYS = ['cpu', 'memory', 'gpu', 'disk', 'diskIO', 'network', 'processes'];
 
 test.before(async () => {
   gpu = fakeGpuPath({

@@ -150,6 +150,25 @@ test('a GPU driver that fails: widgets_collector_up{collector="gpu"} is 0, no GP
   });
 });
 
+test('disk I/O counters of the real disks: device and mountpoint labels, the values /api/stats/disk has, promtool-clean', async () => {
+  await withService({}, [], ['--interval', '300ms'], async (service) => {
+    const scrape = await scrapeUntil(service.url, (s) => find(s, 'widgets_disk_written_bytes_total').length > 0);
+    const disks = (await getJson(`${service.url}/api/stats/disk`)).body as any[];
+    const root = disks.find((d) => d.mountpoint === '/' && d.writtenBytes !== null);
+    if (!root) return console.log('  no block device behind / here: disk counters not compared');
+    const labels = { device: root.device, mountpoint: '/' };
+    const written = one(scrape.samples, 'widgets_disk_written_bytes_total', labels);
+    // The scrape came first; the counter only grows.
+    assert.ok(written > 0 && written <= root.writtenBytes, `written ${written} <= ${root.writtenBytes}`);
+    assert.ok(one(scrape.samples, 'widgets_disk_reads_completed_total', labels) > 0);
+    assert.ok(one(scrape.samples, 'widgets_disk_io_time_seconds_total', labels) >= 0);
+    assert.ok(one(scrape.samples, 'widgets_disk_physical_written_bytes_total', {}) >= written, 'the physical disks hold at least this filesystem\'s writes');
+    const lint = promtoolCheck(scrape.text);
+    assert.is(lint.output, '');
+    assert.is(lint.code, 0);
+  });
+});
+
 test('a scrape on an idle service wakes the collectors, a warm one is answered from the replay, and they stop after the linger', async () => {
   await withService({}, [], ['--interval', '300ms', '--linger', '3s'], async (service) => {
     const states = async () => (await getJson(`${service.url}/api/health`)).body.collectors as Record<string, { state: string; activations: number }>;

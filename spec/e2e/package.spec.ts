@@ -52,7 +52,7 @@ test('the installed package streams cpu$, serves /api/stats on port 0, and exits
   assert.ok(out.cpus[0] >= 1);
   assert.is(out.status, 200);
   assert.ok(out.port > 0);
-  assert.equal(out.keys, ['cpu', 'memory', 'gpu', 'disk', 'network', 'processes', 'uptime', 'timestamp']);
+  assert.equal(out.keys, ['cpu', 'memory', 'gpu', 'disk', 'diskIO', 'network', 'processes', 'uptime', 'timestamp']);
 });
 
 test('the type declarations compile in a strict consumer project', () => {

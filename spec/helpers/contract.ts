@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import { readFileSync, statfsSync } from 'node:fs';
 import os from 'node:os';
 
-export const STATS_KEYS = ['cpu', 'memory', 'gpu', 'disk', 'network', 'processes', 'uptime', 'timestamp'];
+export const STATS_KEYS = ['cpu', 'memory', 'gpu', 'disk', 'diskIO', 'network', 'processes', 'uptime', 'timestamp'];
 
 export const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 export const isPercent = (v: unknown): v is number => isNum(v) && v >= 0 && v <= 100;
@@ -57,11 +57,24 @@ export function checkDisk(disk: any) {
     for (const k of ['total', 'free', 'used']) assert.ok(isBytes(d[k]), `disk.${k} in whole bytes: ${d[k]}`);
     assert.ok(d.used <= d.total && d.free <= d.total, 'disk used and free <= total');
     assert.ok(isPercent(d.usedPercent) && twoDecimals(d.usedPercent));
+    // I/O: rates per second (two decimals) or null when unknown, never negative; counters whole or null.
+    for (const k of ['readBytesPerSec', 'writeBytesPerSec', 'readsPerSec', 'writesPerSec']) {
+      assert.ok(d[k] === null || (isNum(d[k]) && d[k] >= 0 && twoDecimals(d[k])), `disk ${d.mountpoint}.${k}: ${d[k]}`);
+    }
+    assert.ok(d.busyPercent === null || (isPercent(d.busyPercent) && twoDecimals(d.busyPercent)), `disk ${d.mountpoint}.busyPercent: ${d.busyPercent}`);
+    for (const k of ['readBytes', 'writtenBytes', 'reads', 'writes']) assert.ok(d[k] === null || isBytes(d[k]), `disk ${d.mountpoint}.${k}: ${d[k]}`);
+    assert.ok(d.ioTime === null || (isNum(d.ioTime) && d.ioTime >= 0), `disk ${d.mountpoint}.ioTime: ${d.ioTime}`);
   }
   const root = disk.find((d: any) => d.mountpoint === '/');
   assert.ok(root, 'root filesystem listed');
   const s = statfsSync('/');
   assert.ok(near(root.total, s.blocks * s.bsize, 0.02), `disk total in bytes (${root.total} vs statfs ${s.blocks * s.bsize})`);
+}
+
+/** The machine-wide disk I/O line beside `disk`. */
+export function checkDiskIo(io: any) {
+  for (const k of ['readBytesPerSec', 'writeBytesPerSec']) assert.ok(io[k] === null || (isNum(io[k]) && io[k] >= 0 && twoDecimals(io[k])), `diskIO.${k}: ${io[k]}`);
+  for (const k of ['readBytes', 'writtenBytes']) assert.ok(io[k] === null || isBytes(io[k]), `diskIO.${k}: ${io[k]}`);
 }
 
 export function checkNetwork(n: any) {
@@ -109,6 +122,7 @@ export function checkStats(body: any, { gpu, processStatus }: { gpu?: unknown[];
   checkGpuList(body.gpu);
   if (gpu) assert.equal(body.gpu, gpu);
   checkDisk(body.disk);
+  checkDiskIo(body.diskIO);
   checkNetwork(body.network);
   checkProcesses(body.processes, processStatus ? { status: processStatus } : {});
   assert.ok(isNum(body.uptime) && near(body.uptime, os.uptime(), 0.05), `uptime in seconds: ${body.uptime} vs ${os.uptime()}`);

@@ -1,3 +1,4 @@
+import { NO_DISK_IO } from '../../lib/collectors/disk-io.js';
 import { NEVER, Observable, defer, finalize, throwError } from 'rxjs';
 import { poll } from '../../lib/collectors/poll.js';
 import type { CollectorSet, CollectorSpec } from '../../lib/collectors/registry.js';
@@ -58,10 +59,10 @@ export function crashing<T>(placeholder: T, counter: Counter = { starts: 0, stop
   };
 }
 
-/** `count` fake disks of ~120 bytes each in JSON (a big payload for backpressure specs). */
+/** `count` fake disks of ~370 bytes each in JSON, I/O fields null (a big payload for backpressure specs). */
 export const fakeDisks = (count: number): DiskStats[] => Array.from({ length: count }, (_, i) => ({
   device: `/dev/fake${i}`, mountpoint: `/mnt/${'m'.repeat(40)}/${i}`, fstype: 'ext4',
-  total: 1e12, free: 5e11, used: 5e11, usedPercent: 50,
+  total: 1e12, free: 5e11, used: 5e11, usedPercent: 50, ...NO_DISK_IO,
 }));
 
 /** A full set of fast fake collectors, each counting its starts and stops. */

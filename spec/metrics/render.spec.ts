@@ -38,7 +38,13 @@ const stats: SystemStats = {
   cpu: { ...fakeCpu(12.34), frequency: 0, temperature: null },
   memory: fakeMemory(250),
   gpu: [gpu({}), unread, asleep],
-  disk: [{ device: '/dev/sdb1', mountpoint: '/media/me/My "Disk" \\ 2', fstype: 'exfat', total: 1000, free: 400, used: 600, usedPercent: 60 }],
+  disk: [{ device: '/dev/sdb1', mountpoint: '/media/me/My "Disk" \\ 2', fstype: 'exfat', total: 1000, free: 400, used: 600, usedPercent: 60,
+    readBytesPerSec: 2048, writeBytesPerSec: 0, readsPerSec: 4, writesPerSec: 0, busyPercent: 1.5, readBytes: 1_048_576, writtenBytes: 524_288,
+    reads: 256, writes: 128, ioTime: 12.5 },
+    { device: 'server:/export', mountpoint: '/mnt/nas', fstype: 'nfs4', total: 1000, free: 400, used: 600, usedPercent: 60,
+      readBytesPerSec: null, writeBytesPerSec: null, readsPerSec: null, writesPerSec: null, busyPercent: null, readBytes: null, writtenBytes: null,
+      reads: null, writes: null, ioTime: null }],
+  diskIO: { readBytesPerSec: 2048, writeBytesPerSec: 0, readBytes: 2_097_152, writtenBytes: 1_048_576 },
   network: { ...fakeNetwork(5), interfaces: [{ name: 'wlan0', bytesSent: 10, bytesRecv: 20, packetsSent: 1, packetsRecv: 2, bytesSentPerSec: 0, bytesRecvPerSec: 0 }] },
   processes: [{ pid: 77, name: 'ollama', cpu: 250.5, memory: 3.2, status: 'running', rss: 1048576 }],
   uptime: 86400.5,
@@ -106,6 +112,19 @@ test('disks, interfaces and counters', () => {
   assert.match(text, /# TYPE process_cpu_seconds_total counter/);
   assert.equal(values('widgets_memory_size_bytes'), [1000]);
   assert.equal(values('widgets_system_uptime_seconds'), [86400.5]);
+});
+
+test('disk I/O: counters with device and mountpoint labels, no rates; a filesystem without I/O figures has no sample', () => {
+  const disk = { device: '/dev/sdb1', mountpoint: '/media/me/My "Disk" \\ 2' };
+  assert.equal(values('widgets_disk_read_bytes_total', disk), [1_048_576]);
+  assert.equal(values('widgets_disk_written_bytes_total', disk), [524_288]);
+  assert.equal(values('widgets_disk_reads_completed_total', disk), [256]);
+  assert.equal(values('widgets_disk_writes_completed_total', disk), [128]);
+  assert.equal(values('widgets_disk_io_time_seconds_total', disk), [12.5]);
+  assert.equal(values('widgets_disk_written_bytes_total', { mountpoint: '/mnt/nas' }), [], 'nfs: null, so absent');
+  assert.equal(values('widgets_disk_physical_read_bytes_total'), [2_097_152]);
+  assert.equal(values('widgets_disk_physical_written_bytes_total'), [1_048_576]);
+  assert.not.match(text, /widgets_disk_\w*(per_sec|rate|busy)/, 'no rates or busy ratios: Prometheus computes them from the counters');
 });
 
 test('collector health: up is 1 only for ok, durations in seconds, last success in Unix seconds', () => {

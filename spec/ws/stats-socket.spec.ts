@@ -65,7 +65,7 @@ test('a client that sends nothing gets the full stats object at once, then once 
     const c = await s.open();
     const [first, second, third] = await c.waitFor(isStats, 3, 10 * INTERVAL);
     const rest = await (await fetch(`${s.running.url}/api/stats`)).json();
-    assert.equal(Object.keys(first!.json), ['cpu', 'memory', 'gpu', 'disk', 'network', 'processes', 'uptime', 'timestamp']);
+    assert.equal(Object.keys(first!.json), ['cpu', 'memory', 'gpu', 'disk', 'diskIO', 'network', 'processes', 'uptime', 'timestamp']);
     assert.equal(shape(first!.json), shape(rest));
     assert.ok(!Number.isNaN(Date.parse(first!.json.timestamp)));
     // Generous bounds: behaviour, not performance.
@@ -290,7 +290,7 @@ test('heartbeat: a client that does not answer pings is terminated, and collecti
 
 test('backpressure: a client that never reads gets frames skipped, not queued, and is cut off when stalled', async () => {
   // ~1 MB frames every 200 ms; 64 KiB allowed in flight per client.
-  const fakes = fakeCollectors({ diskEntries: 8000 });
+  const fakes = fakeCollectors({ diskEntries: 2900 });
   const monitor = createMonitor(monitorOptions(fakes));
   const server = createHttpServer();
   const sockets = attachStatsSocket({
@@ -332,7 +332,7 @@ test('backpressure: a client that never reads gets frames skipped, not queued, a
 test('memory stays flat with 200 clients of which 20 never read', async () => {
   // Readers get small frames; each stalled peer gets ~500 kB frames of its own (distinct intervals,
   // so nothing is shared), which would pile up at ~1 MB/s per peer without backpressure.
-  const fakes = fakeCollectors({ diskEntries: 4000 });
+  const fakes = fakeCollectors({ diskEntries: 1450 });
   // No history: it would rightly keep its (bounded) readings of these huge payloads, which is not what this measures.
   const monitor = createMonitor(monitorOptions(fakes, { historyMs: 0 }));
   const server = createHttpServer();

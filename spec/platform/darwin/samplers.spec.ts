@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { diskStats, isListedFilesystem } from '../../../lib/collectors/disk.js';
+import { NO_DISK_IO } from '../../../lib/collectors/disk-io.js';
 import { darwinDiskSampler, darwinGpuSampler, darwinMemorySampler } from '../../../lib/platform/darwin/samplers.js';
 import { realCtx } from '../../helpers/gpu-collector.js';
 import { ROOT } from '../../helpers/service.js';
@@ -52,7 +53,7 @@ test('disks: a volume whose statfs hangs is left out at its deadline and not ask
     env: path.env,
     statfsTimeoutMs: 50,
     isListed: (t, m) => isListedFilesystem(t, m, false),
-    toStats: diskStats,
+    toStats: (m, s) => ({ ...diskStats(m, s), ...NO_DISK_IO }),
     statfs: (p) => { asked.push(p); return p === '/System/Volumes/Data' ? new Promise(() => {}) : Promise.resolve(sizes); },
   });
   try {
