@@ -90,8 +90,8 @@ test('null is an absent sample, never 0; a real 0 stays 0', () => {
 test('power state: 1 while suspended, absent where the platform does not say; per-process busy % where fdinfo gives it', () => {
   assert.equal(values('widgets_gpu_suspended', { gpu: '2', vendor: 'intel' }), [1]);
   assert.equal(values('widgets_gpu_suspended', { gpu: '0' }), []);
-  assert.equal(values('widgets_gpu_process_utilization_ratio', { pid: '5100', name: 'llama-server', gpu: '2' }), [0.425]);
-  assert.equal(values('widgets_gpu_process_utilization_ratio', { pid: '4242' }), [], 'NVIDIA lists no per-process busy %');
+  assert.equal(values('widgets_gpu_process_utilization_ratio', { name: 'llama-server', gpu: '2' }), [0.425], 'per process name by default');
+  assert.equal(values('widgets_gpu_process_utilization_ratio', { name: 'python3', vendor: 'nvidia' }), [], 'NVIDIA lists no per-process busy %');
 });
 
 test('a GPU with nothing but a name has only its info sample, labelled by its position', () => {
