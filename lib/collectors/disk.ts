@@ -7,6 +7,8 @@ import { poll, type Sampler } from './poll.js';
 import { parseMountinfo, type MountInfo } from '../procfs/mountinfo.js';
 import { readText } from '../procfs/read.js';
 import { round2 } from '../format/round.js';
+import { withDeadline } from './deadline.js';
+import { win32DiskSampler, withAgent } from '../platform/win32/samplers.js';
 
 export interface DiskOptions {
   /** Include network and FUSE filesystems (nfs, cifs, sshfs, …). Off: a hung server blocks statfs. */
@@ -91,11 +93,23 @@ export function diskStats(mount: Pick<MountInfo, 'source' | 'mountpoint' | 'fsty
   };
 }
 
-/** Real filesystems with their sizes: /proc/self/mountinfo and statfs on Linux, systeminformation elsewhere. */
+/**
+ * Real filesystems with their sizes: /proc/self/mountinfo and statfs on Linux; on Windows the
+ * agent's drive list and statfs per drive; systeminformation on macOS.
+ */
 export const diskCollector: CollectorFactory<DiskStats[], DiskOptions> = (ctx, options = {}) => {
   const includeNetworkFs = options.includeNetworkFs ?? false;
   const statfsTimeoutMs = options.statfsTimeoutMs ?? Math.min(1000, Math.max(10, Math.floor(ctx.timeoutMs / 2)));
   const statfs = options.statfs ?? ((path: string) => statfsAsync(path));
+  if (ctx.platform === 'win32') {
+    return withAgent(ctx, (lease) => poll(() => win32DiskSampler(lease, { includeNetworkFs, statfsTimeoutMs, statfs }), {
+      intervalMs: ctx.intervalMs,
+      timeoutMs: ctx.timeoutMs,
+      primeMs: ctx.primeMs,
+      placeholder: [],
+      scheduler: ctx.scheduler,
+    }));
+  }
   return poll(
     () => (ctx.platform === 'linux'
       ? procfsDiskSampler(ctx.procRoot, { includeNetworkFs, statfsTimeoutMs, statfs })
@@ -139,14 +153,6 @@ function procfsDiskSampler(
       return { value: disks.filter((d): d is DiskStats => d !== undefined), source: 'procfs' };
     },
   };
-}
-
-function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`statfs took over ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }
 
 function systeminformationDiskSampler(includeNetworkFs: boolean): Sampler<DiskStats[]> {

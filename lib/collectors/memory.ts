@@ -6,6 +6,7 @@ import { poll, type Sampler } from './poll.js';
 import { parseMeminfo } from '../procfs/meminfo.js';
 import { readText } from '../procfs/read.js';
 import { round2 } from '../format/round.js';
+import { win32MemorySampler, withAgent } from '../platform/win32/samplers.js';
 
 export const MEMORY_PLACEHOLDER: MemoryStats = {
   total: 0,
@@ -18,9 +19,16 @@ export const MEMORY_PLACEHOLDER: MemoryStats = {
   buffers: 0,
 };
 
-/** RAM and swap: /proc/meminfo on Linux, systeminformation elsewhere. */
-export const memoryCollector: CollectorFactory<MemoryStats> = (ctx) =>
-  poll(
+/** RAM and swap: /proc/meminfo on Linux; Node's os and the agent's page file list on Windows; systeminformation on macOS. */
+export const memoryCollector: CollectorFactory<MemoryStats> = (ctx) => (ctx.platform === 'win32'
+  ? withAgent(ctx, (lease) => poll(() => win32MemorySampler(lease), {
+    intervalMs: ctx.intervalMs,
+    timeoutMs: ctx.timeoutMs,
+    primeMs: ctx.primeMs,
+    placeholder: MEMORY_PLACEHOLDER,
+    scheduler: ctx.scheduler,
+  }))
+  : poll(
     (): Sampler<MemoryStats> => ({
       sample: ctx.platform === 'linux'
         ? () => ({ value: memoryFromMeminfo(parseMeminfo(readText(ctx.procRoot, 'meminfo'))), source: 'procfs' })
@@ -33,7 +41,7 @@ export const memoryCollector: CollectorFactory<MemoryStats> = (ctx) =>
       placeholder: MEMORY_PLACEHOLDER,
       scheduler: ctx.scheduler,
     },
-  );
+  ));
 
 /** used = total − available, as `free` and gopsutil count it (page cache that can be dropped is not "used"). */
 export function memoryFromMeminfo(fields: ReadonlyMap<string, number>): MemoryStats {
