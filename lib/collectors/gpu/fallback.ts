@@ -50,6 +50,18 @@ export function gpuFromController(c: Controller, index: number): GpuStats | null
   });
 }
 
+let windowsControllers: Promise<{ controllers: Controller[] }> | undefined;
+
+/**
+ * Windows: graphics() starts PowerShell (a WMI query) for names that change only with a driver
+ * install, so it runs once per service process; a failure is not kept (the next reading tries again).
+ */
+function graphicsOnce(): Promise<{ controllers: Controller[] }> {
+  windowsControllers ??= systeminformation().then((si) => si.graphics());
+  windowsControllers.catch(() => { windowsControllers = undefined; });
+  return windowsControllers;
+}
+
 export interface FallbackOptions {
   /** Cadence of graphics(); default 60 s. */
   intervalMs?: number;
@@ -63,7 +75,7 @@ export function fallbackGpu(ctx: CollectorContext, options: FallbackOptions = {}
   if (ctx.platform === 'linux' && !options.graphics && mayHaveGpu(ctx.sysRoot, ctx.procRoot) === false) {
     return of({ value: [], ok: true, source: 'sysfs (no display controller)', at: Date.now() });
   }
-  const graphics = options.graphics ?? (async () => (await systeminformation()).graphics());
+  const graphics = options.graphics ?? (ctx.platform === 'win32' ? graphicsOnce : async () => (await systeminformation()).graphics());
   return poll(() => ({
     async sample() {
       const { controllers } = await graphics();
