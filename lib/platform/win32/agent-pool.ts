@@ -40,6 +40,8 @@ export interface AgentPoolOptions {
   /** First and longest wait before starting a child again after a failure (default 1 s, 30 s). */
   backoffMs?: number;
   maxBackoffMs?: number;
+  /** The child's environment (default: this process's). */
+  env?: NodeJS.ProcessEnv;
   /** Called with each failure's one-line reason (the service logs it once). */
   onFailure?: (reason: string) => void;
 }
@@ -101,7 +103,7 @@ export function createAgentPool(options: AgentPoolOptions = {}): AgentPool {
     const run: Running = { child: undefined, started: undefined as never, pending: new Map(), failed: false };
     run.started = (async () => {
       if (!file) throw new Error(`${POWERSHELL} not found on PATH`);
-      const { child } = await spawnTool(file, POWERSHELL_ARGS, { stdin: 'pipe', buffer: false });
+      const { child } = await spawnTool(file, POWERSHELL_ARGS, { stdin: 'pipe', buffer: false, ...(options.env ? { env: options.env } : {}) });
       run.child = child;
       wire(run, child);
       (child.stdin as Writable).write(`${Buffer.from(AGENT_SCRIPT, 'utf8').toString('base64')}\n`);
