@@ -272,6 +272,51 @@ public static class WidgetsAgent
         return "{\"adopted\":" + Num(pid) + "}";
     }
 
+    // Display adapters from the registry (the display class key, as fastfetch and GPU-Z read it):
+    // name, driver version and the memory the driver reports (qwMemorySize, 64-bit; older drivers
+    // only the 32-bit MemorySize, as a DWORD or 4 bytes). Subkeys 0000, 0001…; "Properties" is not an adapter.
+    public static string Gpus()
+    {
+        var b = new StringBuilder("[");
+        bool first = true;
+        Microsoft.Win32.RegistryKey cls = Microsoft.Win32.Registry.LocalMachine.OpenSubKey("SYSTEM\\CurrentControlSet\\Control\\Class\\{4d36e968-e325-11ce-bfc1-08002be10318}");
+        if (cls == null) return "[]";
+        try
+        {
+            foreach (string sub in cls.GetSubKeyNames())
+            {
+                if (sub.Length != 4) continue;
+                try
+                {
+                    Microsoft.Win32.RegistryKey k = cls.OpenSubKey(sub);
+                    if (k == null) continue;
+                    try
+                    {
+                        string desc = k.GetValue("DriverDesc") as string;
+                        if (desc == null) continue;
+                        string version = k.GetValue("DriverVersion") as string;
+                        long memory = -1;
+                        object qw = k.GetValue("HardwareInformation.qwMemorySize");
+                        object dw = k.GetValue("HardwareInformation.MemorySize");
+                        if (qw is long) memory = (long)qw;
+                        else if (qw is byte[] && ((byte[])qw).Length >= 8) memory = BitConverter.ToInt64((byte[])qw, 0);
+                        else if (dw is int) memory = (long)(uint)(int)dw;
+                        else if (dw is byte[] && ((byte[])dw).Length >= 4) memory = BitConverter.ToUInt32((byte[])dw, 0);
+                        if (!first) b.Append(',');
+                        b.Append("{\"key\":" + Str(sub) + ",\"name\":" + Str(desc) + ",\"driverVersion\":" + Str(version)
+                            + ",\"memoryBytes\":" + (memory > 0 ? Num(memory) : "null") + "}");
+                        first = false;
+                    }
+                    finally { k.Close(); }
+                }
+                catch (System.Security.SecurityException) { }
+                catch (UnauthorizedAccessException) { }
+            }
+        }
+        finally { cls.Close(); }
+        return b.Append(']').ToString();
+    }
+
     public static string Answer(string id, string data) { return "{\"id\":" + id + ",\"ok\":true,\"data\":" + data + "}"; }
     public static string Fail(string id, string message) { return "{\"id\":" + id + ",\"ok\":false,\"error\":" + Str(message) + "}"; }
 }
@@ -297,6 +342,7 @@ while ($true) {
             'swap' { $data = [WidgetsAgent]::Swap() }
             'cpu' { $data = [WidgetsAgent]::Cpu() }
             'diskio' { $data = [WidgetsAgent]::DiskIo() }
+            'gpus' { $data = [WidgetsAgent]::Gpus() }
             'adopt' { $data = [WidgetsAgent]::Adopt([int]$m.Groups[3].Value) }
             default { throw "unknown op $($m.Groups[2].Value)" }
         }

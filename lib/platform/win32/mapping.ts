@@ -1,7 +1,8 @@
 // From the agent's JSON answers (protocol.ts) to our payloads. Pure: tested on the captures in
 // spec/stand-ins/captures/. Every answer is checked field by field; a wrong shape is an error
 // that names the field, never a silent 0.
-import type { DiskStats, ProcessStats } from '../../types.js';
+import type { DiskStats, GpuStats, ProcessStats } from '../../types.js';
+import { gpuStats, vendorOf } from '../../collectors/gpu/gpu-stats.js';
 import type { InterfaceCounters } from '../../procfs/net-dev.js';
 import { round2 } from '../../format/round.js';
 
@@ -175,6 +176,29 @@ export function swapFromAgent(data: unknown): { total: number; used: number } {
 export function physicalCoresFromAgent(data: unknown): number | null {
   const v = (data as Row | null)?.physicalCores;
   return typeof v === 'number' && v > 0 ? v : null;
+}
+
+/**
+ * Display adapters from the registry: name, vendor, driver version and the memory size the driver
+ * reports; every reading (usage, temperature, memory used) null: the registry has no live values.
+ * Microsoft's own software adapters ("Microsoft Basic Display Adapter", "Microsoft Remote Display
+ * Adapter") are left out: they are not GPUs.
+ */
+export function gpusFromAgent(data: unknown): GpuStats[] {
+  return rows(data, 'gpus')
+    .map((r) => ({
+      name: str(r, 'name', 'gpus').trim(),
+      driverVersion: typeof r.driverVersion === 'string' ? r.driverVersion : null,
+      memoryBytes: r.memoryBytes === null || r.memoryBytes === undefined ? null : num(r, 'memoryBytes', 'gpus'),
+    }))
+    .filter((g) => g.name !== '' && !/^Microsoft (Basic|Remote) Display/i.test(g.name))
+    .map((g, index) => gpuStats({
+      name: g.name,
+      vendor: vendorOf(g.name),
+      index,
+      memory: { total: g.memoryBytes, used: null, free: null },
+      driverVersion: g.driverVersion,
+    }));
 }
 
 const HUNDRED_NS_PER_MS = 10_000;

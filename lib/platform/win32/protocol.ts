@@ -5,7 +5,7 @@
 // Answers: {"id":<n>,"ok":true,"data":<value>} or {"id":<n>,"ok":false,"error":"<text>"}; the
 // agent says {"ready":true,"agent":<version>} once, when its C# part is compiled.
 
-export const AGENT_OPS = ['processes', 'network', 'drives', 'swap', 'cpu', 'diskio', 'adopt'] as const;
+export const AGENT_OPS = ['processes', 'network', 'drives', 'swap', 'cpu', 'diskio', 'gpus', 'adopt'] as const;
 export type AgentOp = (typeof AGENT_OPS)[number];
 
 export type AgentMessage =

@@ -8,6 +8,7 @@ import { ROOT } from '../../helpers/service.js';
 import {
   diskBusyPercent,
   diskIoCountersFromAgent,
+  gpusFromAgent,
   driveFstype,
   driveStats,
   drivesFromAgent,
@@ -95,6 +96,15 @@ test('disk I/O counters (psutil on Windows reads the same IOCTL): cumulative byt
   assert.is(diskBusyPercent(disk!, disk!), null, 'no idle time in that capture: busy % unknown, not 0');
   const a = { ...disk!, idleTimeMs: 1000, queryTimeMs: 5000 };
   assert.is(diskBusyPercent(a, { ...a, idleTimeMs: 2500, queryTimeMs: 7000 }), 25, '1.5 s idle of 2 s');
+});
+
+test('GPUs (a real reg query of the display class key, two adapters): names and memory sizes, no invented readings', () => {
+  const gpus = gpusFromAgent(answer('gpus'));
+  assert.equal(gpus.map((g) => [g.name, g.vendor, g.index, g.memoryTotal, g.memoryUsed, g.usage]), [
+    ['Intel(R) Arc(TM) Pro B60 Graphics', 'intel', 0, 24 * 1024 ** 3, null, null],
+    ['AMD Radeon RX 6800 XT', 'amd', 1, 16 * 1024 ** 3, null, null],
+  ]);
+  assert.equal(gpusFromAgent([{ key: '0002', name: 'Microsoft Basic Display Adapter', driverVersion: '10.0.22621.1', memoryBytes: null }]), [], 'software adapters are not GPUs');
 });
 
 test.run();

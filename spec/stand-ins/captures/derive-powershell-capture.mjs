@@ -76,6 +76,23 @@ export function physicalCoresFromWin32Processor(text) {
   return { physicalCores: m ? Number(m[1]) : null };
 }
 
+/** `reg query` of the display class key: DriverDesc and qwMemorySize per adapter subkey. */
+export function gpusFromRegQuery(text) {
+  const byKey = new Map();
+  let key;
+  for (const line of text.split('\n')) {
+    let m;
+    if ((m = /\\(\d{4})$/.exec(line.trim()))) key = m[1];
+    else if (key && (m = /^\s+DriverDesc\s+REG_SZ\s+(.+?)\s*$/.exec(line))) byKey.set(key, { key, name: m[1], driverVersion: null, memoryBytes: byKey.get(key)?.memoryBytes ?? null });
+    else if (key && (m = /^\s+HardwareInformation\.qwMemorySize\s+REG_QWORD\s+0x([0-9a-f]+)/i.exec(line))) {
+      const entry = byKey.get(key) ?? { key, name: '', driverVersion: null, memoryBytes: null };
+      entry.memoryBytes = Number.parseInt(m[1], 16);
+      byKey.set(key, entry);
+    }
+  }
+  return [...byKey.values()].sort((a, b) => a.key.localeCompare(b.key));
+}
+
 export function buildCapture() {
   return {
     about: 'Answers of the widgets-service Windows agent, derived from real Windows outputs: see spec/fixtures/win32/README.md',
@@ -86,6 +103,7 @@ export function buildCapture() {
       swap: [swapFromPageFileUsage(read('win32-pagefileusage.txt'))],
       cpu: [physicalCoresFromWin32Processor(read('win32-processor.txt'))],
       diskio: [diskIoFromPsutil(read('psutil-disk-io-counters.txt'))],
+      gpus: [gpusFromRegQuery(read('reg-query-display-class.txt'))],
     },
   };
 }
