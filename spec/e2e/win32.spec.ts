@@ -140,6 +140,54 @@ it('the agent ends with the service (stdin closed): nothing left running', async
   assert.not.ok(isAlive(pid), 'the agent is gone');
 });
 
+it.run();
+
+// A child that prints garbage or exits: the topics it serves show one clear line in /api/health
+// and come back when a new child starts (after a backoff); the CPU topic, which does not need the
+// child for its readings, never stops.
+const FAULTS: [string, Record<string, string>, RegExp][] = [
+  ['prints garbage', { FAKE_POWERSHELL_EXE_GARBAGE_AFTER: '6' }, /powershell agent: agent printed something that is not JSON: "Add-Type : Cannot add type/],
+  ['exits', { FAKE_POWERSHELL_EXE_EXIT_AFTER: '6' }, /powershell agent: exited with code 3: powershell\.exe stand-in: exiting/],
+];
+for (const [what, settings, reason] of FAULTS) {
+  const bad = suite<{ dir: string; log: string; service: RunningService; client: TestClient }>(`win32: an agent that ${what}`, {} as never);
+  bad.before(async (ctx) => {
+    ctx.dir = mkdtempSync(join(os.tmpdir(), 'widgets-win32-bad-'));
+    ctx.log = join(ctx.dir, 'tools.log');
+    ctx.service = await startProcess(process.execPath, [CLI, '--port', '0', '--platform', 'win32', '--interval', `${INTERVAL_MS}ms`], {
+      PATH: `${STAND_INS}:${process.env.PATH ?? ''}`,
+      FAKE_TOOLS_LOG: ctx.log,
+      ...settings,
+    }, ctx.dir);
+    ctx.client = await connect(`ws://127.0.0.1:${ctx.service.port}/ws/stats`);
+  });
+  bad.after(async (ctx) => {
+    await ctx.client?.close();
+    await ctx.service?.stop('SIGTERM');
+    rmSync(ctx.dir, { recursive: true, force: true });
+  });
+  bad('health names the fault, the CPU topic goes on, and a new child takes over', async ({ service, client, log }) => {
+    const reasons = new Set<string>();
+    let recovered = false;
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline) {
+      const { collectors } = (await getJson(`${service.url}/api/health`)).body;
+      assert.is.not(collectors.cpu.state, 'error', `cpu: ${collectors.cpu.reason}`);
+      if (collectors.processes.state === 'error') reasons.add(collectors.processes.reason);
+      else if (reasons.size > 0 && collectors.processes.state === 'ok') recovered = true;
+      if (recovered && readFileSync(log, 'utf8').trim().split('\n').length >= 2) break;
+      await sleep(100);
+    }
+    assert.ok([...reasons].some((r) => reason.test(r)), `a clear reason in /api/health: ${[...reasons].join(' | ')}`);
+    assert.ok(recovered, 'processes answered again');
+    assert.ok(readFileSync(log, 'utf8').trim().split('\n').length >= 2, 'a new child was started');
+    await client.waitFor((m) => !!m.json?.timestamp, 3, INTERVAL_MS * 8, client.messages.length);
+    const stats = client.stats().map((m) => m.json);
+    assert.ok(stats.every((m) => typeof m.cpu.usage === 'number' && m.cpu.cores === os.cpus().length), 'every message has its CPU reading');
+  });
+  bad.run();
+}
+
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -148,5 +196,3 @@ function isAlive(pid: number): boolean {
     return false;
   }
 }
-
-it.run();
