@@ -18,7 +18,9 @@ import {
   processStatsFromAgent,
   selectDrives,
   swapFromAgent,
+  diskIoCountersFromAgent,
   type AgentProcess,
+  type DiskIoCounters,
 } from './mapping.js';
 
 export const AGENT_SOURCE = 'powershell agent';
@@ -77,6 +79,11 @@ export function win32MemoryStats(total: number, available: number, swap: { total
 
 export function win32NetworkCounters(lease: AgentLease): (signal?: AbortSignal) => Promise<InterfaceCounters[]> {
   return async (signal) => networkCountersFromAgent(await lease.request('network', { signal }));
+}
+
+/** Per-disk cumulative I/O counters (IOCTL_DISK_PERFORMANCE) from the agent: see diskIoCountersFromAgent. Not yet in a payload. */
+export function win32DiskIoCounters(lease: AgentLease): (signal?: AbortSignal) => Promise<DiskIoCounters[]> {
+  return async (signal) => diskIoCountersFromAgent(await lease.request('diskio', { signal }));
 }
 
 export function win32PhysicalCores(lease: AgentLease): () => Promise<number | null> {
