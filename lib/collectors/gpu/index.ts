@@ -3,7 +3,8 @@
 //   nvidia-smi on PATH      → nvidia.ts (one long-lived loop-mode child per subscription)
 //   amdgpu in sysfs (Linux) → amd.ts reading sysfs; else rocm-smi; else amd-smi
 //   both                    → both, their lists concatenated
-//   neither                 → fallback.ts (systeminformation graphics(), names with null readings)
+//   neither                 → fallback.ts (systeminformation graphics(); on Windows the registry via
+//                             the agent: names with null readings)
 //
 // Faults never hold the stream back: each back-end's first sample comes within ctx.timeoutMs (so a
 // slow one never holds back the others in the combined list), and a failed reading is `[]` with
