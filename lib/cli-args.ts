@@ -34,6 +34,8 @@ export interface CliConfig {
   webSocket: StatsSocketOptions;
   /** PEM files for HTTPS/WSS (both or neither). */
   tlsFiles: { cert: string; key: string } | undefined;
+  /** Hidden (not in --help): run another platform's collectors, for specs with stand-in tools. */
+  platform: NodeJS.Platform | undefined;
 }
 
 /** A mistake on the command line: exit code 2 and a pointer to --help. */
@@ -49,9 +51,14 @@ interface Flag {
   multiple?: boolean;
   help: string;
   section: 'Options' | 'Security (see README "Security")' | 'Other';
+  /** Parsed but left out of --help (for specs). */
+  hidden?: boolean;
 }
 
 const S = SERVICE_DEFAULTS;
+
+/** The platforms whose collectors can run here with stand-ins (--platform). */
+export const PLATFORMS = ['linux', 'darwin', 'win32'] as const;
 const range = `${formatDuration(S.minIntervalMs)}..${formatDuration(S.maxIntervalMs)}`;
 
 export const FLAGS: readonly Flag[] = [
@@ -76,6 +83,7 @@ export const FLAGS: readonly Flag[] = [
   { long: 'rate-limit', arg: '<n>', section: 'Security (see README "Security")', help: `requests per second per client address (on loopback: per address and browser origin) (default ${HTTP_DEFAULTS.requestsPerSecond})` },
   { long: 'rate-burst', arg: '<n>', section: 'Security (see README "Security")', help: `requests a client may make at once (default ${HTTP_DEFAULTS.burst})` },
   { long: 'max-ws-clients', arg: '<n>', section: 'Security (see README "Security")', help: `concurrent WebSocket clients (default ${WS_DEFAULTS.maxClients})` },
+  { long: 'platform', arg: '<os>', section: 'Other', hidden: true, help: `collect as on another platform (${PLATFORMS.join(', ')}), with stand-in tools first on PATH; for specs` },
   { long: 'quiet', short: 'q', section: 'Other', help: 'do not log' },
   { long: 'help', short: 'h', section: 'Other', help: 'show this help' },
   { long: 'version', short: 'v', section: 'Other', help: 'print the version' },
@@ -95,7 +103,7 @@ export function usage(width = 100): string {
   for (const section of ['Options', 'Security (see README "Security")', 'Other'] as const) {
     lines.push('');
     if (section !== 'Other') lines.push(`${section}:`);
-    for (const f of FLAGS.filter((x) => x.section === section)) {
+    for (const f of FLAGS.filter((x) => x.section === section && !x.hidden)) {
       const name = `  ${f.short ? `-${f.short}, ` : '    '}--${f.long}${f.arg ? ` ${f.arg}` : ''}`;
       const lead = name.length < column ? name.padEnd(column) : `${name}  `;
       wrap(f.help, width - column).forEach((text, i) => lines.push((i === 0 ? lead : ' '.repeat(column)) + text));
@@ -177,7 +185,13 @@ export function parseCli(argv: string[]): CliConfig {
     },
     webSocket: maxWsClients === undefined ? {} : { maxClients: wholeFlag('--max-ws-clients', maxWsClients, 1, 100_000) },
     tlsFiles: tlsCert !== undefined && tlsKey !== undefined ? { cert: tlsCert, key: tlsKey } : undefined,
+    platform: text('platform') === undefined ? undefined : platformFlag(text('platform')!),
   };
+}
+
+function platformFlag(value: string): NodeJS.Platform {
+  if ((PLATFORMS as readonly string[]).includes(value)) return value as NodeJS.Platform;
+  throw new UsageError(`--platform must be one of ${PLATFORMS.join(', ')}, got "${value}"`);
 }
 
 function optimizerFlag(value: string): OptimizerMode {

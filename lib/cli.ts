@@ -61,6 +61,7 @@ async function main(argv: string[]): Promise<void> {
       historyMs: config.historyMs,
       processes: { limit: config.processLimit, exposeCommandLine: config.exposeCommandLine },
       includeNetworkFilesystems: config.includeNetworkFs,
+      ...(config.platform ? { platform: config.platform } : {}),
       logger,
     },
   });

@@ -35,6 +35,7 @@ import { shareWithLinger } from './stream/share-with-linger.js';
 import type { CollectorHealth, DiskIoTotals, DiskStats, ProcessStats, SystemStats, Topic, TopicPayloads } from './types.js';
 import { diskIoOf, disksOf, type DiskReading } from './collectors/disk.js';
 import { TOPICS } from './types.js';
+import { createAgentPool } from './platform/win32/agent-pool.js';
 
 export type { MonitorOptions } from './monitor-options.js';
 
@@ -96,6 +97,10 @@ export function createMonitor(options: MonitorOptions = {}): Monitor {
   const logger = resolved.logger ?? silentLogger;
   const collectors: CollectorSet = { ...defaultCollectors(collectorOptions(resolved)), ...resolved.collectors };
 
+  // Windows: one agent child for all collectors that need it, started by the first (samplers.ts).
+  const agent = resolved.platform === 'win32'
+    ? createAgentPool({ onFailure: (reason) => logger.warnOnce('win32-agent', `${reason}; starting it again with backoff`) })
+    : undefined;
   const closed$ = new ReplaySubject<void>(1);
   let closed = false;
   const healthSubjects = Object.fromEntries(
@@ -137,6 +142,7 @@ export function createMonitor(options: MonitorOptions = {}): Monitor {
       procRoot: resolved.procRoot,
       sysRoot: resolved.sysRoot,
       platform: resolved.platform,
+      ...(agent ? { agent } : {}),
     };
     const shared = defer((): Observable<Sample<T>> => {
       const h = healthSubjects[topic].value;

@@ -15,7 +15,8 @@ export interface CpuStats {
   model: string;
   physicalCores: number;
   perCore: number[];
-  loadAverage: [number, number, number];
+  /** 1, 5 and 15 minutes; `null` on Windows, which has no load average (Node's os.loadavg() says 0 there). */
+  loadAverage: [number, number, number] | null;
 }
 
 export interface SwapStats {

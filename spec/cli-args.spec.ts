@@ -94,7 +94,7 @@ test('readTlsFiles reads both files, and a failure names the flag and the file',
 
 test('--help is built from the flag table and the defaults table', () => {
   const help = usage();
-  for (const f of FLAGS) assert.ok(help.includes(`--${f.long}`), `--${f.long} in --help`);
+  for (const f of FLAGS) assert.is(help.includes(`--${f.long}`), !f.hidden, `--${f.long} in --help: ${!f.hidden}`);
   assert.ok(help.includes(`(default ${SERVICE_DEFAULTS.port})`));
   assert.ok(help.includes('(default 2s, 100ms..1h)'));
   assert.ok(help.includes(`(default ${SERVICE_DEFAULTS.processLimit})`));
@@ -103,6 +103,15 @@ test('--help is built from the flag table and the defaults table', () => {
   assert.ok(help.includes(`(default ${WS_DEFAULTS.maxClients})`));
   assert.ok(help.split('\n').every((line) => line.length <= 100), 'wrapped at 100 columns');
   assert.not.ok(help.includes('--no-null-origin'), 'null is off by default now; the flag turns it on');
+});
+
+
+test('--platform (hidden) runs another platform\'s collectors; anything but linux, darwin, win32 is refused', () => {
+  assert.is(parseCli(['--platform', 'win32']).platform, 'win32');
+  assert.is(parseCli(['--platform', 'darwin']).platform, 'darwin');
+  assert.is(parseCli([]).platform, undefined);
+  assert.throws(() => parseCli(['--platform', 'aix']), /--platform must be one of linux, darwin, win32, got "aix"/);
+  assert.not.ok(usage().includes('--platform'));
 });
 
 test.run();

@@ -1,5 +1,6 @@
 import type { Observable, SchedulerLike } from 'rxjs';
 import type { Sample } from './sample.js';
+import type { AgentPool } from '../platform/win32/agent-pool.js';
 
 /** What every collector factory receives. Paths are injectable so specs run on captured trees. */
 export interface CollectorContext {
@@ -14,6 +15,8 @@ export interface CollectorContext {
   /** Root of sysfs ('/sys'). */
   sysRoot: string;
   platform: NodeJS.Platform;
+  /** win32: the monitor's one agent child, shared by the collectors that need it (one is made when absent). */
+  agent?: AgentPool;
 }
 
 /** A collector: a cold observable factory. Subscribing starts its timer; unsubscribing stops it. */

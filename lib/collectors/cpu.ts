@@ -1,10 +1,8 @@
-import os from 'node:os';
-import type si from 'systeminformation';
-import { systeminformation } from './systeminformation.js';
 import type { CpuStats } from '../types.js';
 import type { CollectorFactory, CollectorContext } from './context.js';
 import { poll, type Sampler } from './poll.js';
-import { round2 } from '../format/round.js';
+import { osCpuSampler } from './os-cpu.js';
+import { win32PhysicalCores, withAgent } from '../platform/win32/samplers.js';
 import { busyPercent, parseProcStat, type ProcStat } from '../procfs/stat.js';
 import { parseCpuMhz, parseCpuinfo, type CpuInfo } from '../procfs/cpuinfo.js';
 import { parseLoadavg } from '../procfs/loadavg.js';
@@ -22,15 +20,23 @@ export const CPU_PLACEHOLDER: CpuStats = {
   loadAverage: [0, 0, 0],
 };
 
-/** CPU busy % over each interval (from /proc/stat deltas on Linux), cores, MHz, °C and load. */
-export const cpuCollector: CollectorFactory<CpuStats> = (ctx) =>
-  poll(() => (ctx.platform === 'linux' ? procfsCpuSampler(ctx) : systeminformationCpuSampler()), {
+/**
+ * CPU busy % over each interval, cores, MHz, °C and load: /proc/stat deltas on Linux, os.cpus()
+ * deltas on macOS and Windows (os-cpu.ts; no temperature there, and Windows has no load average).
+ */
+export const cpuCollector: CollectorFactory<CpuStats> = (ctx) => {
+  const pollWith = (createSampler: () => Sampler<CpuStats>) => poll(createSampler, {
     intervalMs: ctx.intervalMs,
     timeoutMs: ctx.timeoutMs,
     primeMs: ctx.primeMs,
     placeholder: CPU_PLACEHOLDER,
     scheduler: ctx.scheduler,
   });
+  if (ctx.platform === 'linux') return pollWith(() => procfsCpuSampler(ctx));
+  // Windows: the physical core count comes from the agent, asked once per subscription.
+  if (ctx.platform === 'win32') return withAgent(ctx, (lease) => pollWith(() => osCpuSampler({ loadAverage: null, physicalCores: win32PhysicalCores(lease) })));
+  return pollWith(() => osCpuSampler());
+};
 
 export function procfsCpuSampler(ctx: Pick<CollectorContext, 'procRoot' | 'sysRoot'>): Sampler<CpuStats> {
   // Facts that do not change while the machine runs are looked up once per subscription.
@@ -72,39 +78,6 @@ export function procfsCpuSampler(ctx: Pick<CollectorContext, 'procRoot' | 'sysRo
             return earlier ? busyPercent(earlier, times) : 0;
           }),
           loadAverage: parseLoadavg(readText(ctx.procRoot, 'loadavg')),
-        },
-      };
-    },
-  };
-}
-
-/** macOS and Windows: systeminformation keeps its own previous reading for the load delta. */
-function systeminformationCpuSampler(): Sampler<CpuStats> {
-  let facts: Promise<si.Systeminformation.CpuData> | undefined;
-  return {
-    // Starts both and returns at once: si.currentLoad()'s first call sets its baseline, then sleeps
-    // 500 ms before answering, and si.cpu() can take a second on Windows. A baseline slower than
-    // primeMs would push the first reading back to the next tick of the interval grid.
-    baseline() {
-      const lib = systeminformation();
-      facts = lib.then((si) => si.cpu());
-      lib.then((si) => si.currentLoad()).catch(() => undefined);
-    },
-    async sample() {
-      const si = await systeminformation();
-      const [cpu, load, speed, temperature] = await Promise.all([facts ??= si.cpu(), si.currentLoad(), si.cpuCurrentSpeed(), si.cpuTemperature()]);
-      const [one = 0, five = 0, fifteen = 0] = os.loadavg();
-      return {
-        source: 'systeminformation',
-        value: {
-          usage: round2(load.currentLoad),
-          cores: cpu.cores,
-          frequency: round2((speed.avg || cpu.speed) * 1000), // GHz to MHz, without float residue (1.1 * 1000 = 1100.0000000000002)
-          temperature: typeof temperature.main === 'number' && temperature.main > 0 ? temperature.main : null,
-          model: `${cpu.manufacturer} ${cpu.brand}`.trim(),
-          physicalCores: cpu.physicalCores,
-          perCore: load.cpus.map((c) => round2(c.load)),
-          loadAverage: [one, five, fifteen],
         },
       };
     },

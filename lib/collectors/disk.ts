@@ -13,6 +13,8 @@ import { parseMountinfo, type MountInfo } from '../procfs/mountinfo.js';
 import { readText } from '../procfs/read.js';
 import { round2 } from '../format/round.js';
 import { darwinDisks } from '../platform/darwin/collectors.js';
+import { withDeadline } from './deadline.js';
+import { win32DiskSampler, withAgent } from '../platform/win32/samplers.js';
 
 export interface DiskOptions {
   /** Include network and FUSE filesystems (nfs, cifs, sshfs, …). Off: a hung server blocks statfs. */
@@ -130,11 +132,14 @@ export function diskStats(mount: Pick<MountInfo, 'source' | 'mountpoint' | 'fsty
 }
 
 /**
- * Real filesystems with their sizes (/proc/self/mountinfo and statfs on Linux, systeminformation
- * elsewhere) and the I/O of the device behind each, plus the machine-wide I/O line.
+ * Real filesystems with their sizes (/proc/self/mountinfo and statfs on Linux; the mount table and
+ * statfs per volume on macOS; the agent's drive list and statfs per drive on Windows) and the I/O
+ * of the device behind each, plus the machine-wide I/O line.
  */
 export const diskCollector: CollectorFactory<DiskReading, DiskOptions> = (ctx, options = {}) =>
-  ctx.platform === 'darwin' ? darwinDiskCollector(ctx, options) : poll(() => diskSampler(ctx, options), {
+  ctx.platform === 'darwin' ? darwinDiskCollector(ctx, options)
+  : ctx.platform === 'win32' ? win32DiskCollector(ctx, options)
+  : poll(() => diskSampler(ctx, options), {
     intervalMs: ctx.intervalMs,
     timeoutMs: ctx.timeoutMs,
     primeMs: ctx.primeMs,
@@ -149,6 +154,22 @@ function darwinDiskCollector(ctx: CollectorContext, options: DiskOptions): Obser
   const statfs = options.statfs ?? ((path: string) => statfsAsync(path));
   return darwinDisks(ctx, { statfsTimeoutMs, statfs, isListed: (t, m) => isListedFilesystem(t, m, includeNetworkFs), toStats: (m, sizes) => ({ ...diskStats(m, sizes), ...NO_DISK_IO }) }).pipe(
     map((sample) => ({ ...sample, value: { disks: sample.value, io: NO_DISK_IO_TOTALS } })),
+  );
+}
+
+/** Windows: the agent's drive list and statfs per drive; no per-disk I/O yet. */
+function win32DiskCollector(ctx: CollectorContext, options: DiskOptions): Observable<Sample<DiskReading>> {
+  const includeNetworkFs = options.includeNetworkFs ?? false;
+  const statfsTimeoutMs = options.statfsTimeoutMs ?? Math.min(1000, Math.max(10, Math.floor(ctx.timeoutMs / 2)));
+  const statfs = options.statfs ?? ((path: string) => statfsAsync(path));
+  return withAgent(ctx, (lease) => poll(() => win32DiskSampler(lease, { includeNetworkFs, statfsTimeoutMs, statfs }), {
+    intervalMs: ctx.intervalMs,
+    timeoutMs: ctx.timeoutMs,
+    primeMs: ctx.primeMs,
+    placeholder: [] as DiskSizes[],
+    scheduler: ctx.scheduler,
+  })).pipe(
+    map((sample) => ({ ...sample, value: { disks: sample.value.map((d) => ({ ...d, ...NO_DISK_IO })), io: NO_DISK_IO_TOTALS } })),
   );
 }
 
@@ -255,14 +276,6 @@ function procfsSizes(
       return { mounts: listed, sizes: disks.filter((d): d is DiskSizes => d !== undefined) };
     },
   };
-}
-
-function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`statfs took over ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }
 
 function systeminformationSizes(includeNetworkFs: boolean): SizesSource {

@@ -7,6 +7,7 @@ import { parseMeminfo } from '../procfs/meminfo.js';
 import { readText } from '../procfs/read.js';
 import { round2 } from '../format/round.js';
 import { darwinMemory } from '../platform/darwin/collectors.js';
+import { win32MemorySampler, withAgent } from '../platform/win32/samplers.js';
 
 export const MEMORY_PLACEHOLDER: MemoryStats = {
   total: 0,
@@ -19,9 +20,17 @@ export const MEMORY_PLACEHOLDER: MemoryStats = {
   buffers: 0,
 };
 
-/** RAM and swap: /proc/meminfo on Linux, a vm_stat loop on macOS, systeminformation elsewhere. */
-export const memoryCollector: CollectorFactory<MemoryStats> = (ctx) => ctx.platform === 'darwin'
+/** RAM and swap: /proc/meminfo on Linux; a vm_stat loop on macOS; Node's os and the agent's page file list on Windows. */
+export const memoryCollector: CollectorFactory<MemoryStats> = (ctx) => (ctx.platform === 'darwin'
   ? darwinMemory(ctx, MEMORY_PLACEHOLDER)
+  : ctx.platform === 'win32'
+  ? withAgent(ctx, (lease) => poll(() => win32MemorySampler(lease), {
+    intervalMs: ctx.intervalMs,
+    timeoutMs: ctx.timeoutMs,
+    primeMs: ctx.primeMs,
+    placeholder: MEMORY_PLACEHOLDER,
+    scheduler: ctx.scheduler,
+  }))
   : poll(
     (): Sampler<MemoryStats> => ({
       sample: ctx.platform === 'linux'
@@ -35,7 +44,7 @@ export const memoryCollector: CollectorFactory<MemoryStats> = (ctx) => ctx.platf
       placeholder: MEMORY_PLACEHOLDER,
       scheduler: ctx.scheduler,
     },
-  );
+  ));
 
 /** used = total − available, as `free` and gopsutil count it (page cache that can be dropped is not "used"). */
 export function memoryFromMeminfo(fields: ReadonlyMap<string, number>): MemoryStats {

@@ -7,6 +7,7 @@ import { parseNetDev, type InterfaceCounters } from '../procfs/net-dev.js';
 import { readText } from '../procfs/read.js';
 import { round2 } from '../format/round.js';
 import { darwinNetwork } from '../platform/darwin/collectors.js';
+import { AGENT_SOURCE, win32NetworkCounters, withAgent } from '../platform/win32/samplers.js';
 
 export const NETWORK_PLACEHOLDER: NetworkStats = {
   bytesSent: 0,
@@ -26,15 +27,19 @@ export const NETWORK_PLACEHOLDER: NetworkStats = {
  * a baseline, so it already carries a real rate; a rate that cannot be known (an interface seen
  * for the first time, a counter that went backwards) is null, never a made-up 0.
  */
-export const networkCollector: CollectorFactory<NetworkStats> = (ctx) => ctx.platform === 'darwin'
-  ? darwinNetwork(ctx, NETWORK_PLACEHOLDER) // a netstat -w loop
-  : poll(() => networkSampler(ctx, ctx.platform === 'linux' ? procfsCounters(ctx.procRoot) : systeminformationCounters), {
+export const networkCollector: CollectorFactory<NetworkStats> = (ctx) => {
+  const pollWith = (read: ReadCounters, source: string) => poll(() => networkSampler(ctx, read, source), {
     intervalMs: ctx.intervalMs,
     timeoutMs: ctx.timeoutMs,
     primeMs: ctx.primeMs,
     placeholder: NETWORK_PLACEHOLDER,
     scheduler: ctx.scheduler,
   });
+  if (ctx.platform === 'linux') return pollWith(procfsCounters(ctx.procRoot), 'procfs');
+  if (ctx.platform === 'darwin') return darwinNetwork(ctx, NETWORK_PLACEHOLDER); // a netstat -w loop
+  if (ctx.platform === 'win32') return withAgent(ctx, (lease) => pollWith(win32NetworkCounters(lease), AGENT_SOURCE));
+  return pollWith(systeminformationCounters, 'systeminformation');
+};
 
 type ReadCounters = () => InterfaceCounters[] | Promise<InterfaceCounters[]>;
 
@@ -50,9 +55,8 @@ const systeminformationCounters: ReadCounters = async () =>
     packetsSent: 0,
   }));
 
-function networkSampler(ctx: Pick<CollectorContext, 'scheduler' | 'platform'>, read: ReadCounters): Sampler<NetworkStats> {
+function networkSampler(ctx: Pick<CollectorContext, 'scheduler'>, read: ReadCounters, source: string): Sampler<NetworkStats> {
   let previous: { at: number; byName: Map<string, InterfaceCounters> } | undefined;
-  const source = ctx.platform === 'linux' ? 'procfs' : 'systeminformation';
   const remember = (counters: InterfaceCounters[]) => {
     previous = { at: ctx.scheduler.now(), byName: new Map(counters.map((c) => [c.name, c])) };
   };

@@ -9,6 +9,7 @@ import { parseMeminfo } from '../procfs/meminfo.js';
 import { readText, tryReadDir, tryReadFast } from '../procfs/read.js';
 import { round2 } from '../format/round.js';
 import { darwinProcesses } from '../platform/darwin/collectors.js';
+import { win32ProcessSampler, withAgent } from '../platform/win32/samplers.js';
 
 export interface ProcessesOptions {
   /** Expose each process's full command line as `command`. Off by default: command lines carry tokens. */
@@ -34,8 +35,16 @@ const STATUS_WORDS: Record<string, string> = {
 };
 
 /** Every process, busiest first: CPU % over the last interval (like top), RSS, status. */
-export const processesCollector: CollectorFactory<ProcessStats[], ProcessesOptions> = (ctx, options = {}) => ctx.platform === 'darwin'
+export const processesCollector: CollectorFactory<ProcessStats[], ProcessesOptions> = (ctx, options = {}) => (ctx.platform === 'darwin'
   ? darwinProcesses(ctx, { exposeCommandLine: options.exposeCommandLine ?? false }) // a top -l loop
+  : ctx.platform === 'win32'
+  ? withAgent(ctx, (lease) => poll(() => win32ProcessSampler(lease, ctx), {
+    intervalMs: ctx.intervalMs,
+    timeoutMs: ctx.timeoutMs,
+    primeMs: ctx.primeMs,
+    placeholder: [],
+    scheduler: ctx.scheduler,
+  }))
   : poll(
     () => (ctx.platform === 'linux'
       ? procfsProcessSampler(ctx, options)
@@ -47,7 +56,7 @@ export const processesCollector: CollectorFactory<ProcessStats[], ProcessesOptio
       placeholder: [],
       scheduler: ctx.scheduler,
     },
-  );
+  ));
 
 /** What is read once per process lifetime (pid + start time): the command line and the display name. */
 interface Identity {

@@ -62,7 +62,7 @@ function renderCpu(out: Exposition, { cpu }: SystemStats) {
   // The JSON says 0 MHz when the platform does not tell; here that is an absent sample.
   out.family('widgets_cpu_frequency_hertz', 'gauge', 'Current average CPU clock, hertz.').add({}, cpu.frequency > 0 ? cpu.frequency * MHZ : null);
   out.family('widgets_cpu_temperature_celsius', 'gauge', 'CPU package temperature, degrees Celsius (absent without a sensor).').add({}, cpu.temperature);
-  const [l1, l5, l15] = cpu.loadAverage;
+  const [l1, l5, l15] = cpu.loadAverage ?? [null, null, null];
   out.family('widgets_load1', 'gauge', '1-minute load average.').add({}, l1);
   out.family('widgets_load5', 'gauge', '5-minute load average.').add({}, l5);
   out.family('widgets_load15', 'gauge', '15-minute load average.').add({}, l15);

@@ -87,12 +87,20 @@ export const PAYLOAD_SCHEMAS: Record<string, object> = {
         }
       },
       "loadAverage": {
-        "type": "array",
-        "items": {
-          "type": "number"
-        },
-        "minItems": 3,
-        "maxItems": 3
+        "anyOf": [
+          {
+            "type": "array",
+            "items": {
+              "type": "number"
+            },
+            "minItems": 3,
+            "maxItems": 3
+          },
+          {
+            "type": "null"
+          }
+        ],
+        "description": "1, 5 and 15 minutes; `null` on Windows, which has no load average (Node's os.loadavg() says 0 there)."
       }
     },
     "required": [

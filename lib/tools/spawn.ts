@@ -17,6 +17,8 @@ export interface SpawnToolOptions {
   all?: boolean;
   /** false for a long-lived child read through its `data` events (execa would keep all output otherwise). */
   buffer?: boolean;
+  /** 'pipe' for a child that takes requests on its stdin (default: closed). */
+  stdin?: 'ignore' | 'pipe';
 }
 
 let execaModule: Promise<typeof import('execa')> | undefined;
@@ -35,7 +37,7 @@ export async function spawnTool(file: string, args: readonly string[], options: 
     detached: true,
     cleanup: true,
     windowsHide: true,
-    stdin: 'ignore',
+    stdin: options.stdin ?? 'ignore',
     stripFinalNewline: false,
     encoding: 'utf8',
     all: options.all ?? false,

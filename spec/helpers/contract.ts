@@ -24,7 +24,8 @@ export function checkCpu(cpu: any) {
   assert.type(cpu.model, 'string');
   assert.ok(Number.isInteger(cpu.physicalCores) && cpu.physicalCores >= 1 && cpu.physicalCores <= cpu.cores, 'cpu.physicalCores');
   assert.ok(Array.isArray(cpu.perCore) && cpu.perCore.length === cpu.cores && cpu.perCore.every(isPercent), 'cpu.perCore: one % per core');
-  assert.ok(Array.isArray(cpu.loadAverage) && cpu.loadAverage.length === 3 && cpu.loadAverage.every((l: unknown) => isNum(l) && l >= 0), 'cpu.loadAverage');
+  // null on Windows, which has no load average.
+  assert.ok(cpu.loadAverage === null || (Array.isArray(cpu.loadAverage) && cpu.loadAverage.length === 3 && cpu.loadAverage.every((l: unknown) => isNum(l) && l >= 0)), 'cpu.loadAverage');
 }
 
 export function checkMemory(m: any) {
@@ -50,7 +51,8 @@ export function checkGpuList(gpu: any) {
   }
 }
 
-export function checkDisk(disk: any) {
+/** `root`: the entry that must be listed and the path whose statfs it must match (Windows stand-ins: a drive root). */
+export function checkDisk(disk: any, root: { mountpoint: string; statfsPath: string } = { mountpoint: '/', statfsPath: '/' }) {
   assert.ok(Array.isArray(disk) && disk.length >= 1, 'at least the root filesystem');
   for (const d of disk) {
     for (const k of ['device', 'mountpoint', 'fstype']) assert.type(d[k], 'string');
@@ -65,10 +67,10 @@ export function checkDisk(disk: any) {
     for (const k of ['readBytes', 'writtenBytes', 'reads', 'writes']) assert.ok(d[k] === null || isBytes(d[k]), `disk ${d.mountpoint}.${k}: ${d[k]}`);
     assert.ok(d.ioTime === null || (isNum(d.ioTime) && d.ioTime >= 0), `disk ${d.mountpoint}.ioTime: ${d.ioTime}`);
   }
-  const root = disk.find((d: any) => d.mountpoint === '/');
-  assert.ok(root, 'root filesystem listed');
-  const s = statfsSync('/');
-  assert.ok(near(root.total, s.blocks * s.bsize, 0.02), `disk total in bytes (${root.total} vs statfs ${s.blocks * s.bsize})`);
+  const listed = disk.find((d: any) => d.mountpoint === root.mountpoint);
+  assert.ok(listed, `root filesystem ${root.mountpoint} listed`);
+  const s = statfsSync(root.statfsPath);
+  assert.ok(near(listed.total, s.blocks * s.bsize, 0.02), `disk total in bytes (${listed.total} vs statfs ${s.blocks * s.bsize})`);
 }
 
 /** The machine-wide disk I/O line beside `disk`. */
@@ -115,13 +117,13 @@ export function rssOf(pid: number): number {
 }
 
 /** The whole /api/stats object: keys in the contract's order, each part, uptime and timestamp (Windows has no process status: `processStatus: /^$/`). */
-export function checkStats(body: any, { gpu, processStatus }: { gpu?: unknown[]; processStatus?: RegExp } = {}) {
+export function checkStats(body: any, { gpu, processStatus, diskRoot }: { gpu?: unknown[]; processStatus?: RegExp; diskRoot?: { mountpoint: string; statfsPath: string } } = {}) {
   assert.equal(Object.keys(body), STATS_KEYS);
   checkCpu(body.cpu);
   checkMemory(body.memory);
   checkGpuList(body.gpu);
   if (gpu) assert.equal(body.gpu, gpu);
-  checkDisk(body.disk);
+  checkDisk(body.disk, diskRoot);
   checkDiskIo(body.diskIO);
   checkNetwork(body.network);
   checkProcesses(body.processes, processStatus ? { status: processStatus } : {});

@@ -33,9 +33,10 @@ export function startService(args: string[] = [], env: NodeJS.ProcessEnv = {}): 
 }
 
 /** Starts any command that serves the service and logs `listening on <url>` to stderr (the CLI, a bundle, a script). */
-export function startProcess(command: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<RunningService> {
+export function startProcess(command: string, args: string[], env: NodeJS.ProcessEnv = {}, cwd?: string): Promise<RunningService> {
   const child = spawn(command, args, {
     env: userEnv(env),
+    ...(cwd ? { cwd } : {}),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let err = '';

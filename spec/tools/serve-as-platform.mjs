@@ -1,12 +1,12 @@
 // The real service (dist/lib: the monitor, every collector, the HTTP and WebSocket server) with
 // the platform forced through the monitor's `platform` option, so that a Linux machine runs the
-// code that macOS and Windows run: the systeminformation fallback collectors.
-// Usage: node spec/tools/serve-as-platform.mjs <darwin|win32> [intervalMs]
+// code that other platforms run: the systeminformation fallback collectors (macOS and Windows have their own).
+// Usage: node spec/tools/serve-as-platform.mjs <darwin|win32|freebsd> [intervalMs]
 import { startServer } from '../../dist/lib/index.js';
 
 const [platform, interval = '2000'] = process.argv.slice(2);
-if (!['darwin', 'win32'].includes(platform)) {
-  process.stderr.write('usage: serve-as-platform.mjs <darwin|win32> [intervalMs]\n');
+if (!['darwin', 'win32', 'freebsd'].includes(platform)) {
+  process.stderr.write('usage: serve-as-platform.mjs <darwin|win32|freebsd> [intervalMs]\n');
   process.exit(2);
 }
 // Generous per-reading deadlines: this checks what the fallbacks answer, not how fast; on a busy

@@ -1,27 +1,23 @@
 // When neither nvidia-smi nor an AMD tool or driver is there: systeminformation's graphics(), on a
-// slow cadence (it spawns lspci / system_profiler / PowerShell), so the widget shows the real GPU's
-// name with null readings instead of nothing, or the original's invented all-zero "Integrated GPU".
+// slow cadence (it spawns lspci / system_profiler), so the widget shows the real GPU's name with
+// null readings instead of nothing, or the original's invented all-zero "Integrated GPU". On
+// Windows the names and memory sizes come from the registry through the agent instead.
 import { of, type Observable } from 'rxjs';
 import { mayHaveGpu } from '../../procfs/pci.js';
 import type si from 'systeminformation';
 import { systeminformation } from '../systeminformation.js';
-import type { GpuStats, GpuVendor } from '../../types.js';
+import type { GpuStats } from '../../types.js';
 import type { CollectorContext } from '../context.js';
 import { poll } from '../poll.js';
 import type { Sample } from '../sample.js';
-import { gpuStats } from './gpu-stats.js';
+import { gpuStats, vendorOf } from './gpu-stats.js';
+import { gpusFromAgent } from '../../platform/win32/mapping.js';
+import { withAgent } from '../../platform/win32/samplers.js';
 import { mibToBytes } from './units.js';
 
 type Controller = si.Systeminformation.GraphicsControllerData;
 
-export function vendorOf(text: string): GpuVendor {
-  const t = text.toLowerCase();
-  if (/nvidia/.test(t)) return 'nvidia';
-  if (/amd|ati\b|advanced micro/.test(t)) return 'amd';
-  if (/intel/.test(t)) return 'intel';
-  if (/apple/.test(t)) return 'apple';
-  return 'other';
-}
+export { vendorOf } from './gpu-stats.js';
 
 const n = (v: number | null | undefined): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
@@ -62,6 +58,22 @@ export function fallbackGpu(ctx: CollectorContext, options: FallbackOptions = {}
   // Where sysfs shows neither there is nothing to find: no module load, no 11 processes a minute.
   if (ctx.platform === 'linux' && !options.graphics && mayHaveGpu(ctx.sysRoot, ctx.procRoot) === false) {
     return of({ value: [], ok: true, source: 'sysfs (no display controller)', at: Date.now() });
+  }
+  // Windows: names and memory sizes from the registry through the agent (no WMI, no process, and
+  // not systeminformation's graphics(), which may run nvidia-smi with execFileSync and block).
+  if (ctx.platform === 'win32' && !options.graphics) {
+    return withAgent(ctx, (lease) => poll(() => ({
+      async sample(signal: AbortSignal) {
+        return { value: gpusFromAgent(await lease.request('gpus', { signal })), source: 'powershell agent (registry)' };
+      },
+    }), {
+      intervalMs: options.intervalMs ?? 60_000,
+      // The first answer waits for the agent to start (Add-Type compiles its C# part: a second or more).
+      timeoutMs: Math.max(ctx.timeoutMs, 15_000),
+      primeMs: 0,
+      placeholder: [],
+      scheduler: ctx.scheduler,
+    }));
   }
   const graphics = options.graphics ?? (async () => (await systeminformation()).graphics());
   return poll(() => ({

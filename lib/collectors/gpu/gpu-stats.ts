@@ -57,3 +57,13 @@ export function gpuStats(r: GpuReading): GpuStats {
     powerState: r.powerState ?? null,
   };
 }
+
+/** The vendor a GPU's name (or vendor string) says. */
+export function vendorOf(text: string): GpuVendor {
+  const t = text.toLowerCase();
+  if (/nvidia/.test(t)) return 'nvidia';
+  if (/amd|ati\b|advanced micro/.test(t)) return 'amd';
+  if (/intel/.test(t)) return 'intel';
+  if (/apple/.test(t)) return 'apple';
+  return 'other';
+}

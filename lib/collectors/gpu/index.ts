@@ -6,7 +6,8 @@
 //   i915/xe in sysfs        → intel.ts (Linux)
 //   several                 → all, their lists concatenated
 //   macOS, no vendor tool   → ioreg (lib/platform/darwin: one `ioreg -c IOAccelerator` per tick)
-//   none                    → fallback.ts (systeminformation graphics(), names with null readings)
+//   none                    → fallback.ts (systeminformation graphics(); on Windows the registry via
+//                             the agent: names with null readings)
 // AMD (sysfs) and Intel list their processes from the DRM clients' fdinfo (drm-clients.ts, one
 // scanner per subscription shared by both).
 //

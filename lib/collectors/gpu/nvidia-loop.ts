@@ -24,6 +24,12 @@ export interface LoopOptions {
   stallMs: number;
   scheduler: SchedulerLike;
   env?: NodeJS.ProcessEnv;
+  /**
+   * Windows: hands the child's pid to the agent, which puts it in a kill-on-close Job Object, so
+   * the child dies with the agent, and the agent with us (Windows has no parent-death signal).
+   * A refusal leaves the exit hooks (child-registry.ts) as the only guard; it does not stop the loop.
+   */
+  adopt?: (pid: number) => Promise<unknown>;
 }
 
 export function loopBlocks(options: LoopOptions): Observable<GpuStats[]> {
@@ -48,6 +54,7 @@ export function loopBlocks(options: LoopOptions): Observable<GpuStats[]> {
     const wire = (started: ToolChild) => {
       child = started;
       if (subscriber.closed) return killTree(started); // unsubscribed while it was starting
+      if (options.adopt && started.pid !== undefined) options.adopt(started.pid).catch(() => undefined);
       started.stdout?.setEncoding('utf8');
       started.stderr?.setEncoding('utf8');
       started.stdout?.on('data', (chunk: string) => { keepTail(chunk); splitter.push(chunk); });

@@ -22,6 +22,7 @@ import { joinProcesses } from './nvidia-apps.js';
 import { DEFAULT_GPU_FIELDS } from './nvidia-csv.js';
 import { explainQueryFailure } from './nvidia-errors.js';
 import { LoopUnsupported, loopBlocks } from './nvidia-loop.js';
+import { withAgent } from '../../platform/win32/samplers.js';
 import { queryGpus, queryProcesses, queryXml, type QueryOptions } from './nvidia-query.js';
 
 export interface NvidiaOptions {
@@ -89,7 +90,11 @@ export function nvidiaGpu(ctx: CollectorContext, options: NvidiaOptions): Observ
   /** The loop child; restarted (probe first) after a crash, replaced by per-tick queries if loop mode never worked. */
   const loop = (fields: readonly string[], gpuCount: number, attempt: number): Observable<GpuSample> => defer(() => {
     let delivered = false; // a good block resets the backoff
-    return loopBlocks({ smiPath: options.smiPath, fields, gpuCount, intervalMs, stallMs, scheduler, ...(options.env ? { env: options.env } : {}) }).pipe(
+    const blocks = (adopt?: (pid: number) => Promise<unknown>) =>
+      loopBlocks({ smiPath: options.smiPath, fields, gpuCount, intervalMs, stallMs, scheduler, ...(options.env ? { env: options.env } : {}), ...(adopt ? { adopt } : {}) });
+    // Windows: the agent holds the loop child in its kill-on-close Job Object (nvidia-loop.ts).
+    const run = ctx.platform === 'win32' ? withAgent(ctx, (lease) => blocks((pid) => lease.request('adopt', { pid }))) : blocks();
+    return run.pipe(
       tap(() => { delivered = true; }),
       map((gpus) => ok(gpus, SOURCE.loop)),
       catchError((error: unknown) => (error instanceof LoopUnsupported

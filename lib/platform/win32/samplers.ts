@@ -1,0 +1,151 @@
+// The win32 collectors' readings: memory from Node (os.totalmem/freemem), everything else from
+// the monitor's one agent child (agent-pool.ts). Nothing here starts a process per tick.
+import type { DiskSizes } from '../../collectors/disk.js';
+import os from 'node:os';
+import { statfs as statfsAsync } from 'node:fs/promises';
+import { Observable, using } from 'rxjs';
+import type { CollectorContext } from '../../collectors/context.js';
+import type { Sampler } from '../../collectors/poll.js';
+import type { InterfaceCounters } from '../../procfs/net-dev.js';
+import type { DiskStats, MemoryStats, ProcessStats } from '../../types.js';
+import { withDeadline } from '../../collectors/deadline.js';
+import { createAgentPool, type AgentLease, type AgentPool } from './agent-pool.js';
+import {
+  driveStats,
+  drivesFromAgent,
+  networkCountersFromAgent,
+  physicalCoresFromAgent,
+  processesFromAgent,
+  processStatsFromAgent,
+  selectDrives,
+  swapFromAgent,
+  diskIoCountersFromAgent,
+  type AgentProcess,
+  type DiskIoCounters,
+} from './mapping.js';
+
+export const AGENT_SOURCE = 'powershell agent';
+
+const fallbackPools = new WeakMap<object, AgentPool>();
+
+/** The context's agent pool, or one of its own for a context made without (a library user's). */
+export function agentPool(ctx: Pick<CollectorContext, 'agent'>): AgentPool {
+  if (ctx.agent) return ctx.agent;
+  let pool = fallbackPools.get(ctx);
+  if (!pool) fallbackPools.set(ctx, (pool = createAgentPool()));
+  return pool;
+}
+
+/** `body`'s stream holding a lease on the agent for as long as it is subscribed. */
+export function withAgent<T>(ctx: Pick<CollectorContext, 'agent'>, body: (lease: AgentLease) => Observable<T>): Observable<T> {
+  return using(
+    () => {
+      const lease = agentPool(ctx).acquire();
+      return { unsubscribe: () => lease.release(), lease };
+    },
+    (resource) => body((resource as unknown as { lease: AgentLease }).lease),
+  );
+}
+
+/** RAM from Node: on Windows os.freemem() is GlobalMemoryStatusEx's ullAvailPhys, i.e. "available". Swap: the page files. */
+export function win32MemorySampler(lease: AgentLease, mem = { total: () => os.totalmem(), available: () => os.freemem() }): Sampler<MemoryStats> {
+  return {
+    async sample(signal) {
+      const swap = swapFromAgent(await lease.request('swap', { signal }));
+      const total = mem.total();
+      const available = mem.available();
+      return { source: `os + ${AGENT_SOURCE}`, value: win32MemoryStats(total, available, swap) };
+    },
+  };
+}
+
+/**
+ * Windows has no free/cached/buffers split Node can read: free is the available memory (standby
+ * pages included, as Task Manager's "Available"), cached and buffers 0 as systeminformation had them.
+ */
+export function win32MemoryStats(total: number, available: number, swap: { total: number; used: number }): MemoryStats {
+  const used = Math.max(0, total - available);
+  const pct = (part: number, whole: number) => (whole > 0 ? Math.round((part / whole) * 10000) / 100 : 0);
+  return {
+    total,
+    available,
+    used,
+    usedPercent: pct(used, total),
+    swap: { total: swap.total, used: swap.used, usedPercent: pct(swap.used, swap.total) },
+    free: available,
+    cached: 0,
+    buffers: 0,
+  };
+}
+
+export function win32NetworkCounters(lease: AgentLease): (signal?: AbortSignal) => Promise<InterfaceCounters[]> {
+  return async (signal) => networkCountersFromAgent(await lease.request('network', { signal }));
+}
+
+/** Per-disk cumulative I/O counters (IOCTL_DISK_PERFORMANCE) from the agent: see diskIoCountersFromAgent. Not yet in a payload. */
+export function win32DiskIoCounters(lease: AgentLease): (signal?: AbortSignal) => Promise<DiskIoCounters[]> {
+  return async (signal) => diskIoCountersFromAgent(await lease.request('diskio', { signal }));
+}
+
+export function win32PhysicalCores(lease: AgentLease): () => Promise<number | null> {
+  return async () => physicalCoresFromAgent(await lease.request('cpu'));
+}
+
+/** Per-interval CPU % from the processor time the agent reports, like top; a baseline first. */
+export function win32ProcessSampler(
+  lease: AgentLease,
+  ctx: Pick<CollectorContext, 'scheduler'>,
+  memTotal: () => number = () => os.totalmem(),
+): Sampler<ProcessStats[]> {
+  let before: { at: number; byPid: Map<number, Pick<AgentProcess, 'cpuMs' | 'startedMs'>> } | undefined;
+  const read = async (signal: AbortSignal) => {
+    const list = processesFromAgent(await lease.request('processes', { signal }));
+    return { at: ctx.scheduler.now(), list };
+  };
+  const remember = (at: number, list: AgentProcess[]) => {
+    before = { at, byPid: new Map(list.map((p) => [p.pid, { cpuMs: p.cpuMs, startedMs: p.startedMs }])) };
+  };
+  return {
+    async baseline(signal) {
+      const { at, list } = await read(signal);
+      remember(at, list);
+    },
+    async sample(signal) {
+      const { at, list } = await read(signal);
+      const seconds = before ? (at - before.at) / 1000 : 0;
+      const stats = processStatsFromAgent(list, before?.byPid, seconds, memTotal());
+      remember(at, list);
+      stats.sort((a, b) => b.cpu - a.cpu || b.rss - a.rss || a.pid - b.pid);
+      return { source: AGENT_SOURCE, value: stats };
+    },
+  };
+}
+
+export interface Win32DiskOptions {
+  includeNetworkFs: boolean;
+  statfsTimeoutMs: number;
+  statfs?: (path: string) => Promise<{ bsize: number; blocks: number; bfree: number; bavail: number }>;
+}
+
+/**
+ * The drive list and file systems from the agent, sizes from fs.statfs (GetDiskFreeSpaceW) per
+ * drive, each with its own deadline: a hung network drive costs its own row, never the tick. A
+ * statfs still running is not asked again, so one hung drive holds one libuv thread, not one per tick.
+ */
+export function win32DiskSampler(lease: AgentLease, options: Win32DiskOptions): Sampler<DiskSizes[]> {
+  const statfs = options.statfs ?? ((path: string) => statfsAsync(path));
+  const pending = new Set<string>();
+  return {
+    async sample(signal) {
+      const drives = selectDrives(drivesFromAgent(await lease.request('drives', { signal })), options.includeNetworkFs);
+      const sized = await Promise.all(drives.map(async (drive) => {
+        if (pending.has(drive.name)) return undefined;
+        pending.add(drive.name);
+        const call = statfs(drive.name).finally(() => pending.delete(drive.name));
+        const sizes = await withDeadline(call, options.statfsTimeoutMs).catch(() => undefined);
+        return sizes && sizes.blocks > 0 ? driveStats(drive, sizes) : undefined;
+      }));
+      return { source: `${AGENT_SOURCE} + statfs`, value: sized.filter((d): d is DiskSizes => d !== undefined) };
+    },
+  };
+}
