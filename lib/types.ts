@@ -88,7 +88,8 @@ export interface GpuStats {
   powerState: GpuPowerState;
 }
 
-export interface DiskStats {
+/** A filesystem's identity and sizes: what every platform's disk list gives before any I/O figure. */
+export interface DiskSizes {
   device: string;
   mountpoint: string;
   fstype: string;
@@ -96,6 +97,9 @@ export interface DiskStats {
   free: number;
   used: number;
   usedPercent: number;
+}
+
+export interface DiskStats extends DiskSizes {
   /**
    * Extras: I/O of the block device behind this filesystem, per second over the last interval (a
    * first reading measures over the 250 ms prime). null on a reading with no earlier one to compare

@@ -3,7 +3,7 @@ import { map, type Observable } from 'rxjs';
 import type { Sample } from './sample.js';
 import type si from 'systeminformation';
 import { systeminformation } from './systeminformation.js';
-import type { DiskIoTotals, DiskStats } from '../types.js';
+import type { DiskIoTotals, DiskSizes, DiskStats } from '../types.js';
 import type { CollectorContext, CollectorFactory } from './context.js';
 import { poll, type Sampler } from './poll.js';
 import { ioRates, NO_DISK_IO, NO_DISK_IO_TOTALS, snapshotOf, type DiskIoReading, type DiskIoSource, type IoSnapshot, type MountRef } from './disk-io.js';
@@ -113,7 +113,6 @@ function rank(mount: MountInfo): number {
   return (mount.root === '/' ? 0 : 1_000_000) + mount.mountpoint.length;
 }
 
-export type DiskSizes = Omit<DiskStats, keyof typeof NO_DISK_IO>;
 
 /** Sizes as df counts them: used from bfree, free and the percentage from bavail (root's reserve is not free). */
 export function diskStats(mount: Pick<MountInfo, 'source' | 'mountpoint' | 'fstype'>, s: StatFsSizes): DiskSizes {

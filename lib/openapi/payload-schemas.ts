@@ -166,6 +166,43 @@ export const PAYLOAD_SCHEMAS: Record<string, object> = {
     "additionalProperties": false,
     "description": "Machine-wide disk I/O over the physical disks (each disk once: no partitions, no device-mapper, md RAID, loop or zram device on top of it), beside `disk` in the stats object. Rates as in DiskStats; every field null where the platform cannot say."
   },
+  "DiskSizes": {
+    "type": "object",
+    "properties": {
+      "device": {
+        "type": "string"
+      },
+      "mountpoint": {
+        "type": "string"
+      },
+      "fstype": {
+        "type": "string"
+      },
+      "total": {
+        "type": "number"
+      },
+      "free": {
+        "type": "number"
+      },
+      "used": {
+        "type": "number"
+      },
+      "usedPercent": {
+        "type": "number"
+      }
+    },
+    "required": [
+      "device",
+      "mountpoint",
+      "fstype",
+      "total",
+      "free",
+      "used",
+      "usedPercent"
+    ],
+    "additionalProperties": false,
+    "description": "A filesystem's identity and sizes: what every platform's disk list gives before any I/O figure."
+  },
   "DiskStats": {
     "type": "object",
     "properties": {
@@ -258,23 +295,23 @@ export const PAYLOAD_SCHEMAS: Record<string, object> = {
       }
     },
     "required": [
+      "busyPercent",
       "device",
-      "mountpoint",
-      "fstype",
-      "total",
       "free",
+      "fstype",
+      "ioTime",
+      "mountpoint",
+      "readBytes",
+      "readBytesPerSec",
+      "reads",
+      "readsPerSec",
+      "total",
       "used",
       "usedPercent",
-      "readBytesPerSec",
       "writeBytesPerSec",
-      "readsPerSec",
-      "writesPerSec",
-      "busyPercent",
-      "readBytes",
-      "writtenBytes",
-      "reads",
       "writes",
-      "ioTime"
+      "writesPerSec",
+      "writtenBytes"
     ],
     "additionalProperties": false
   },

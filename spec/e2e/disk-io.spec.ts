@@ -147,7 +147,7 @@ test('O_DIRECT writes then reads on the temp dir\'s file system: the service\'s 
 
   // After dd: what is left is the journal and whatever else shares the disk (other work on a
   // shared machine), far below what dd did.
-  const after = await observe(target, new Promise((r) => setTimeout(r, 2000)));
+  const after = await observe(target, new Promise((r) => setTimeout(r, 3000)));
   const settled = after.slice(1).map((o) => o.writeBytesPerSec!);
   assert.ok(settled.length >= 2, 'ticks observed after dd');
   const rest = settled.reduce((a, b) => a + b, 0) / settled.length;

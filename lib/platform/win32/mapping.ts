@@ -1,7 +1,7 @@
 // From the agent's JSON answers (protocol.ts) to our payloads. Pure: tested on the captures in
 // spec/stand-ins/captures/. Every answer is checked field by field; a wrong shape is an error
 // that names the field, never a silent 0.
-import type { DiskSizes } from '../../collectors/disk.js';
+import type { DiskSizes } from '../../types.js';
 import type { DiskStats, GpuStats, ProcessStats } from '../../types.js';
 import { gpuStats, vendorOf } from '../../collectors/gpu/gpu-stats.js';
 import type { InterfaceCounters } from '../../procfs/net-dev.js';

@@ -1,6 +1,6 @@
 // The win32 collectors' readings: memory from Node (os.totalmem/freemem), everything else from
 // the monitor's one agent child (agent-pool.ts). Nothing here starts a process per tick.
-import type { DiskSizes } from '../../collectors/disk.js';
+import type { DiskSizes } from '../../types.js';
 import os from 'node:os';
 import { statfs as statfsAsync } from 'node:fs/promises';
 import { Observable, using } from 'rxjs';
