@@ -1,5 +1,6 @@
 import type { Observable, SchedulerLike } from 'rxjs';
 import type { Sample } from './sample.js';
+import type { GridOrigin } from '../stream/grid.js';
 
 /** What every collector factory receives. Paths are injectable so specs run on captured trees. */
 export interface CollectorContext {
@@ -14,6 +15,8 @@ export interface CollectorContext {
   /** Root of sysfs ('/sys'). */
   sysRoot: string;
   platform: NodeJS.Platform;
+  /** The monitor's grid origin: pass it to poll() so readings land on the grid the messages use. */
+  grid?: GridOrigin;
 }
 
 /** A collector: a cold observable factory. Subscribing starts its timer; unsubscribing stops it. */

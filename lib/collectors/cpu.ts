@@ -30,6 +30,7 @@ export const cpuCollector: CollectorFactory<CpuStats> = (ctx) =>
     primeMs: ctx.primeMs,
     placeholder: CPU_PLACEHOLDER,
     scheduler: ctx.scheduler,
+    grid: ctx.grid,
   });
 
 export function procfsCpuSampler(ctx: Pick<CollectorContext, 'procRoot' | 'sysRoot'>): Sampler<CpuStats> {

@@ -106,6 +106,7 @@ export const diskCollector: CollectorFactory<DiskStats[], DiskOptions> = (ctx, o
       primeMs: ctx.primeMs,
       placeholder: [],
       scheduler: ctx.scheduler,
+      grid: ctx.grid,
     },
   );
 };

@@ -32,6 +32,7 @@ export const memoryCollector: CollectorFactory<MemoryStats> = (ctx) =>
       primeMs: ctx.primeMs,
       placeholder: MEMORY_PLACEHOLDER,
       scheduler: ctx.scheduler,
+      grid: ctx.grid,
     },
   );
 

@@ -32,6 +32,7 @@ export const networkCollector: CollectorFactory<NetworkStats> = (ctx) =>
     primeMs: ctx.primeMs,
     placeholder: NETWORK_PLACEHOLDER,
     scheduler: ctx.scheduler,
+    grid: ctx.grid,
   });
 
 type ReadCounters = () => InterfaceCounters[] | Promise<InterfaceCounters[]>;

@@ -44,6 +44,7 @@ export const processesCollector: CollectorFactory<ProcessStats[], ProcessesOptio
       primeMs: ctx.primeMs,
       placeholder: [],
       scheduler: ctx.scheduler,
+      grid: ctx.grid,
     },
   );
 

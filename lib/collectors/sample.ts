@@ -14,6 +14,12 @@ export interface Sample<T> {
   at: number;
   /** How long the sample took, ms. */
   durationMs?: number;
+  /**
+   * Taken at a point of the interval grid (poll()). Readings without it (a loop child on its own
+   * clock, a collector that reported once and stopped, a placeholder) are never waited for: each
+   * message carries their latest value.
+   */
+  onGrid?: boolean;
 }
 
 export interface SampleResult<T> {

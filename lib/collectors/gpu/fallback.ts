@@ -76,5 +76,6 @@ export function fallbackGpu(ctx: CollectorContext, options: FallbackOptions = {}
     primeMs: 0,
     placeholder: [],
     scheduler: ctx.scheduler,
+    grid: ctx.grid,
   });
 }
