@@ -47,10 +47,11 @@ export interface PollOptions<T> {
 
 /**
  * A cold observable that samples on its own timer: a first reading at once (or `primeMs` after
- * the baseline), then at every point of the interval grid (whole multiples of the interval on
- * the scheduler's clock) from half an interval later on. Every poller on one interval shares the
- * grid whenever it started, so the combined stream finds their readings together just after
- * each grid point.
+ * the baseline), then at every point of the interval grid (the origin of `grid` plus whole
+ * multiples of the interval; without `grid`, multiples on the scheduler's clock) from half an
+ * interval later on, moving with the origin when the first message anchors it. Every poller on
+ * one interval shares the grid whenever it started, so the combined stream finds their readings
+ * together just after each grid point; each reading is marked `onGrid` so it is waited for there.
  */
 export function poll<T>(createSampler: () => Sampler<T>, options: PollOptions<T>): Observable<Sample<T>> {
   const { intervalMs, timeoutMs, primeMs, placeholder } = options;

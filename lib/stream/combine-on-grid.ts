@@ -2,7 +2,7 @@ import { Observable, asyncScheduler, type ObservedValueOf, type SchedulerLike, t
 import { gridPointAtOrBefore, nextGridTime, type GridOrigin } from './grid.js';
 
 export interface CombineOnGridOptions {
-  /** The grid: whole multiples of this on the scheduler's clock. One emission per grid slot. */
+  /** The grid: the origin of `grid` (else 0) plus whole multiples of this on the scheduler's clock. One emission per grid slot. */
   intervalMs: number;
   /**
    * How long after a grid point to wait for the inputs that usually report just after it
