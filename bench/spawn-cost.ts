@@ -19,7 +19,7 @@ async function once(file: string, args: string[], env?: NodeJS.ProcessEnv): Prom
 }
 
 async function compare(label: string, file: string, args: string[], count: number, env?: NodeJS.ProcessEnv) {
-  const guarded = withParentDeathSignal(file, args);
+  const guarded = withParentDeathSignal(file, args, await pdeathsigLauncher());
   const plain: number[] = [];
   const viaSetpriv: number[] = [];
   for (let i = 0; i < count; i++) {
@@ -32,7 +32,7 @@ async function compare(label: string, file: string, args: string[], count: numbe
 }
 
 export async function runSpawnCost() {
-  if (pdeathsigLauncher() === null) {
+  if ((await pdeathsigLauncher()) === null) {
     console.log('spawn cost: no usable setpriv --pdeathsig here; nothing to compare');
     return null;
   }

@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-import './lifecycle/optimizer-early.js';
+import { earlyLeanFlags } from './lifecycle/optimizer-early.js';
 import { oneLine } from './format/one-line.js';
 import { parseCli, readTlsFiles, UsageError, usage } from './cli-args.js';
 import { trimHeapPeriodically } from './lifecycle/heap-trim.js';
 import { manageOptimizer } from './lifecycle/optimizer.js';
+import { applyLeanFlags } from './lifecycle/v8-probe.js';
 import { watchParent } from './lifecycle/parent-watch.js';
 import { createLogger, type Logger } from './log.js';
 import type { Monitor } from './monitor.js';
@@ -19,11 +20,16 @@ async function main(argv: string[]): Promise<void> {
   const logger = createLogger({ quiet: config.quiet });
   // The lean V8 flags are already set (optimizer-early.ts, the first import); this applies the parsed
   // --optimizer and, in auto, watches for load (lib/lifecycle/optimizer.ts).
-  const stopOptimizerWatch = manageOptimizer(config.optimizer, undefined, {
-    onEnabled: (share) => logger.info(`busy (${(share * 100).toFixed(1)} % CPU over the last 2 s): V8's compilers are on from now`),
-  });
+  const leanFlags = config.optimizer === 'on' ? undefined : earlyLeanFlags ?? applyLeanFlags();
+  if (leanFlags && !leanFlags.ok) logger.info(`lean start off, V8's compilers stay on (as --optimizer on): ${leanFlags.reason}`);
+  const stopOptimizerWatch = leanFlags?.ok
+    ? manageOptimizer(config.optimizer, undefined, {
+      flags: leanFlags.value,
+      onEnabled: (share) => logger.info(`busy (${(share * 100).toFixed(1)} % CPU over the last 2 s): V8's compilers are on from now`),
+    })
+    : () => {};
   // Garbage does not pile up in the old generation between V8's own collections (heap-trim.ts).
-  const stopHeapTrim = trimHeapPeriodically();
+  const stopHeapTrim = trimHeapPeriodically({ onRefused: (reason) => logger.info(`heap trim off: ${reason}`) });
   // A bug in one handler, socket or collector is logged (once per minute) and the service goes on.
   process.on('uncaughtException', (error) => logger.warnOnce(`uncaught:${oneLine(error)}`, `unexpected error (service continues): ${oneLine(error)}`));
   process.on('unhandledRejection', (error) => logger.warnOnce(`unhandled:${oneLine(error)}`, `unexpected error (service continues): ${oneLine(error)}`));

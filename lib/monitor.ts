@@ -7,7 +7,6 @@ import {
   combineLatest,
   defer,
   distinctUntilChanged,
-  finalize,
   firstValueFrom,
   map,
   retry,
@@ -29,6 +28,7 @@ import { silentLogger } from './log.js';
 import { OptionError } from './option-check.js';
 import { collectorOptions, resolveMonitorOptions, selectionPace, type MonitorOptions, type ResolvedMonitorOptions } from './monitor-options.js';
 import { combineOnGrid } from './stream/combine-on-grid.js';
+import { createGridOrigin } from './stream/grid.js';
 import { holdWarm } from './stream/hold-warm.js';
 import { promptFirst } from './stream/prompt-first.js';
 import { shareWithLinger } from './stream/share-with-linger.js';
@@ -107,6 +107,10 @@ export function createMonitor(options: MonitorOptions = {}): Monitor {
     TOPICS.map((t) => [t, new BehaviorSubject<CollectorHealth>({ state: 'idle', activations: 0 })]),
   ) as Record<Topic, BehaviorSubject<CollectorHealth>>;
   const history = createHistory(resolved.historyMs, resolved.intervals);
+  // One grid for every collector and selection: anchored by the first message after collection
+  // starts from idle, released when the last collector stops.
+  const grid = createGridOrigin();
+  let running = 0;
   // The AI/ML list of one process sample, computed once however many readers (history, the
   // processes topic in each selection, REST) ask for it.
   const aiListOf = new WeakMap<Sample<ProcessStats[]>, ProcessStats[]>();
@@ -143,6 +147,7 @@ export function createMonitor(options: MonitorOptions = {}): Monitor {
       sysRoot: resolved.sysRoot,
       platform: resolved.platform,
       ...(agent ? { agent } : {}),
+      grid,
     };
     const shared = defer((): Observable<Sample<T>> => {
       const h = healthSubjects[topic].value;
@@ -179,7 +184,15 @@ export function createMonitor(options: MonitorOptions = {}): Monitor {
         }
       }),
       tap((sample) => record(topic, sample)),
-      finalize(() => setHealth(topic, { state: 'idle', reason: undefined })),
+      // Running collectors are counted once per activation (retry() resubscribes after a crash,
+      // above this): when none runs, the grid is released for the next start to anchor.
+      tap<Sample<T>>({
+        subscribe: () => void running++,
+        finalize: () => {
+          setHealth(topic, { state: 'idle', reason: undefined });
+          if (--running === 0) grid.release();
+        },
+      }),
       takeUntil(closed$),
       // After close() the last unsubscribe must not arm a linger timer (it would hold the process).
       shareWithLinger(lingerMs, scheduler, () => closed),
@@ -193,7 +206,8 @@ export function createMonitor(options: MonitorOptions = {}): Monitor {
   for (const t of TOPICS) if (t !== 'processes' && t !== 'disk') samples[t] = sharedSource(t);
   const diskSamples = sharedSource<DiskReading | DiskStats[]>('disk');
   samples.disk = diskSamples.pipe(map((s) => ({ ...s, value: disksOf(s.value) })));
-  const diskIO$ = diskSamples.pipe(map((s) => diskIoOf(s.value)));
+  const diskIOSamples = diskSamples.pipe(map((s) => ({ ...s, value: diskIoOf(s.value) })));
+  const diskIO$ = diskIOSamples.pipe(map((s) => s.value));
   const allProcessSamples = sharedSource<ProcessStats[]>('processes');
   samples.processes = allProcessSamples.pipe(map((s) => ({ ...s, value: aiList(s) })));
 
@@ -210,12 +224,20 @@ export function createMonitor(options: MonitorOptions = {}): Monitor {
     let stream = selections.get(key);
     if (!stream) {
       // diskIO rides with disk, right after it in the message.
-      const inputs = Object.fromEntries(chosen.flatMap((t): [string, Observable<unknown>][] => (
-        t === 'disk' ? [[t, values[t]], ['diskIO', diskIO$]] : [[t, values[t]]])));
+      const inputs = Object.fromEntries(chosen.flatMap((t): [string, Observable<Sample<unknown>>][] => (
+        t === 'disk' ? [[t, samples[t]], ['diskIO', diskIOSamples]] : [[t, samples[t]]])));
       const ownPace: string[] = chosen.filter((t) => resolved.intervals[t] !== pace);
       if (ownPace.includes('disk')) ownPace.push('diskIO');
-      stream = combineOnGrid(inputs, { intervalMs: pace, ownPace, scheduler }).pipe(
-        map((parts) => ({ ...parts, uptime: readUptime(resolved.procRoot), timestamp: new Date(scheduler.now()).toISOString() })),
+      const awaits = (_topic: string, sample: unknown) => (sample as Sample<unknown>).onGrid === true;
+      stream = combineOnGrid(inputs, { intervalMs: pace, ownPace, awaits, grid, scheduler }).pipe(
+        map((parts) => {
+          const selection: Record<string, unknown> = {};
+          for (const t of chosen) {
+            selection[t] = parts[t]!.value;
+            if (t === 'disk') selection.diskIO = parts.diskIO!.value;
+          }
+          return { ...selection, uptime: readUptime(resolved.procRoot), timestamp: new Date(scheduler.now()).toISOString() } as StatsSelection;
+        }),
         // No linger of its own: the collectors linger and replay, and combineOnGrid emits at once
         // when every input replays, so a reader on a warm service is answered synchronously.
         share({ connector: () => new ReplaySubject(1), resetOnRefCountZero: true }),

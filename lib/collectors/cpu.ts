@@ -31,6 +31,7 @@ export const cpuCollector: CollectorFactory<CpuStats> = (ctx) => {
     primeMs: ctx.primeMs,
     placeholder: CPU_PLACEHOLDER,
     scheduler: ctx.scheduler,
+    grid: ctx.grid,
   });
   if (ctx.platform === 'linux') return pollWith(() => procfsCpuSampler(ctx));
   // Windows: the physical core count comes from the agent, asked once per subscription.

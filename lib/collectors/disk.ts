@@ -144,6 +144,7 @@ export const diskCollector: CollectorFactory<DiskReading, DiskOptions> = (ctx, o
     primeMs: ctx.primeMs,
     placeholder: DISK_PLACEHOLDER,
     scheduler: ctx.scheduler,
+    grid: ctx.grid,
   });
 
 /** macOS: the mount table once (and when /Volumes changes) and statfs per volume; no per-disk I/O yet. */
@@ -167,6 +168,7 @@ function win32DiskCollector(ctx: CollectorContext, options: DiskOptions): Observ
     primeMs: ctx.primeMs,
     placeholder: [] as DiskSizes[],
     scheduler: ctx.scheduler,
+    grid: ctx.grid,
   })).pipe(
     map((sample) => ({ ...sample, value: { disks: sample.value.map((d) => ({ ...d, ...NO_DISK_IO })), io: NO_DISK_IO_TOTALS } })),
   );

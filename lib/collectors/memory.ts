@@ -30,6 +30,7 @@ export const memoryCollector: CollectorFactory<MemoryStats> = (ctx) => (ctx.plat
     primeMs: ctx.primeMs,
     placeholder: MEMORY_PLACEHOLDER,
     scheduler: ctx.scheduler,
+    grid: ctx.grid,
   }))
   : poll(
     (): Sampler<MemoryStats> => ({
@@ -43,6 +44,7 @@ export const memoryCollector: CollectorFactory<MemoryStats> = (ctx) => (ctx.plat
       primeMs: ctx.primeMs,
       placeholder: MEMORY_PLACEHOLDER,
       scheduler: ctx.scheduler,
+      grid: ctx.grid,
     },
   ));
 

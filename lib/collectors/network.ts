@@ -34,6 +34,7 @@ export const networkCollector: CollectorFactory<NetworkStats> = (ctx) => {
     primeMs: ctx.primeMs,
     placeholder: NETWORK_PLACEHOLDER,
     scheduler: ctx.scheduler,
+    grid: ctx.grid,
   });
   if (ctx.platform === 'linux') return pollWith(procfsCounters(ctx.procRoot), 'procfs');
   if (ctx.platform === 'darwin') return darwinNetwork(ctx, NETWORK_PLACEHOLDER); // a netstat -w loop

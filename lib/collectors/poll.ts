@@ -15,7 +15,7 @@ import {
   timer,
   type SchedulerLike,
 } from 'rxjs';
-import { gridTicks } from '../stream/grid.js';
+import { gridTicks, type GridOrigin } from '../stream/grid.js';
 import { errorSample, okSample, type Sample, type SampleResult } from './sample.js';
 
 /**
@@ -41,14 +41,17 @@ export interface PollOptions<T> {
   /** Emitted (marked not ok) when a reading fails before any good one exists. */
   placeholder: T;
   scheduler?: SchedulerLike;
+  /** The monitor's grid origin (collectors pass `ctx.grid`); without it, the clock's own grid. */
+  grid?: GridOrigin | undefined;
 }
 
 /**
  * A cold observable that samples on its own timer: a first reading at once (or `primeMs` after
- * the baseline), then at every point of the interval grid (whole multiples of the interval on
- * the scheduler's clock) from half an interval later on. Every poller on one interval shares the
- * grid whenever it started, so the combined stream finds their readings together just after
- * each grid point.
+ * the baseline), then at every point of the interval grid (the origin of `grid` plus whole
+ * multiples of the interval; without `grid`, multiples on the scheduler's clock) from half an
+ * interval later on, moving with the origin when the first message anchors it. Every poller on
+ * one interval shares the grid whenever it started, so the combined stream finds their readings
+ * together just after each grid point; each reading is marked `onGrid` so it is waited for there.
  */
 export function poll<T>(createSampler: () => Sampler<T>, options: PollOptions<T>): Observable<Sample<T>> {
   const { intervalMs, timeoutMs, primeMs, placeholder } = options;
@@ -61,7 +64,7 @@ export function poll<T>(createSampler: () => Sampler<T>, options: PollOptions<T>
     const first = hasBaseline ? primeMs : 0;
     const ticks = merge(
       of(hasBaseline ? BASELINE : 0),
-      gridTicks(intervalMs, first + intervalMs / 2, scheduler).pipe(map((n) => n + 1)),
+      gridTicks(intervalMs, first + intervalMs / 2, scheduler, options.grid?.origin$).pipe(map((n) => n + 1)),
     );
     const read = (tick: number): Observable<Sample<T> | undefined> => {
       const controller = new AbortController();
@@ -83,11 +86,11 @@ export function poll<T>(createSampler: () => Sampler<T>, options: PollOptions<T>
         map((result): Sample<T> | undefined => {
           if (!result) return undefined;
           lastGood = result.value;
-          return okSample(result, Date.now(), scheduler.now() - started);
+          return onGrid(okSample(result, Date.now(), scheduler.now() - started));
         }),
         catchError((error: unknown) => {
           // A failed baseline still has to produce a first sample, or combineLatest would wait.
-          return of(errorSample(lastGood ?? placeholder, error, Date.now()));
+          return of(onGrid(errorSample(lastGood ?? placeholder, error, Date.now())));
         }),
       );
     };
@@ -101,6 +104,12 @@ export function poll<T>(createSampler: () => Sampler<T>, options: PollOptions<T>
       filter((sample): sample is Sample<T> => sample !== undefined),
     );
   });
+}
+
+/** Readings taken at the grid points: the combined stream waits for them just after each one. */
+function onGrid<T>(sample: Sample<T>): Sample<T> {
+  sample.onGrid = true;
+  return sample;
 }
 
 function isPromise<V>(value: V | Promise<V>): value is Promise<V> {

@@ -44,6 +44,7 @@ export const processesCollector: CollectorFactory<ProcessStats[], ProcessesOptio
     primeMs: ctx.primeMs,
     placeholder: [],
     scheduler: ctx.scheduler,
+    grid: ctx.grid,
   }))
   : poll(
     () => (ctx.platform === 'linux'
@@ -55,6 +56,7 @@ export const processesCollector: CollectorFactory<ProcessStats[], ProcessesOptio
       primeMs: ctx.primeMs,
       placeholder: [],
       scheduler: ctx.scheduler,
+      grid: ctx.grid,
     },
   ));
 

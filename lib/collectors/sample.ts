@@ -16,6 +16,12 @@ export interface Sample<T> {
   durationMs?: number;
   /** Parts a good reading left out, each with why (shown in /api/health). */
   skipped?: string[];
+  /**
+   * Taken at a point of the interval grid (poll()). Readings without it (a loop child on its own
+   * clock, a collector that reported once and stopped, a placeholder) are never waited for: each
+   * message carries their latest value.
+   */
+  onGrid?: boolean;
 }
 
 export interface SampleResult<T> {

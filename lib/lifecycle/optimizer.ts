@@ -7,6 +7,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { asyncScheduler, interval, type SchedulerLike } from 'rxjs';
 import { LEAN_V8_FLAGS, DEFAULT_V8_FLAGS } from './v8-flags.js';
+import type { LeanFlags } from './v8-probe.js';
 
 /** `auto`: off until busy; `on`: V8's default; `off`: never (smallest memory, slower under load). */
 export type OptimizerMode = 'auto' | 'on' | 'off';
@@ -37,6 +38,8 @@ export interface OptimizerHooks {
   scheduler?: SchedulerLike;
   /** Called once when the compiler is turned on, with the busy share that did it. */
   onEnabled?: (share: number) => void;
+  /** The flags to switch between, as this V8 needs them (lib/lifecycle/v8-probe.ts). */
+  flags?: LeanFlags;
 }
 
 /** Applies `mode`; returns a stop function (ends the watch in `auto`). */
@@ -44,8 +47,9 @@ export function manageOptimizer(mode: OptimizerMode, policy: OptimizerPolicy = O
   const setFlags = hooks.setFlags ?? setFlagsFromString;
   const cpuMicros = hooks.cpuMicros ?? (() => { const u = process.cpuUsage(); return u.user + u.system; });
   const scheduler = hooks.scheduler ?? asyncScheduler;
+  const { lean, normal } = hooks.flags ?? { lean: LEAN_V8_FLAGS, normal: DEFAULT_V8_FLAGS };
   if (mode === 'on') return () => {};
-  setFlags(LEAN_V8_FLAGS);
+  setFlags(lean);
   if (mode === 'off') return () => {};
   const readings: number[] = []; // CPU µs at the last spanTicks + 1 ticks after the grace period
   let ticks = 0;
@@ -56,7 +60,7 @@ export function manageOptimizer(mode: OptimizerMode, policy: OptimizerPolicy = O
     readings.splice(0, readings.length - policy.spanTicks - 1);
     const share = (readings.at(-1)! - readings[0]!) / 1000 / (policy.tickMs * policy.spanTicks);
     if (share < policy.busyShare) return;
-    setFlags(DEFAULT_V8_FLAGS);
+    setFlags(normal);
     watch.unsubscribe();
     hooks.onEnabled?.(share);
   });

@@ -1,8 +1,8 @@
 import { Observable, asyncScheduler, type ObservedValueOf, type SchedulerLike, type Subscription } from 'rxjs';
-import { nextGridTime } from './grid.js';
+import { gridPointAtOrBefore, nextGridTime, type GridOrigin } from './grid.js';
 
 export interface CombineOnGridOptions {
-  /** The grid: whole multiples of this on the scheduler's clock. One emission per grid slot. */
+  /** The grid: the origin of `grid` (else 0) plus whole multiples of this on the scheduler's clock. One emission per grid slot. */
   intervalMs: number;
   /**
    * How long after a grid point to wait for the inputs that usually report just after it
@@ -11,6 +11,17 @@ export interface CombineOnGridOptions {
   maxWaitMs?: number;
   /** Inputs known to report on another interval: never waited for, their latest value is used. */
   ownPace?: readonly string[];
+  /**
+   * Whether an input's latest value is one to wait for in the next slot (default: always). The
+   * monitor waits only for readings taken at grid points; a loop child on its own clock, a
+   * collector that reported once and stopped, or a placeholder contribute their latest value.
+   */
+  awaits?: (key: string, value: unknown) => boolean;
+  /**
+   * The grid's origin, shared with the inputs that read on it. The first emission anchors it if
+   * nothing has, so that the second comes one interval after the first. Without it: the clock's own grid.
+   */
+  grid?: GridOrigin;
   scheduler?: SchedulerLike;
 }
 
@@ -25,7 +36,9 @@ export type Combined<T extends Inputs> = { [K in keyof T]: ObservedValueOf<T[K]>
  * slot's window (the pollers, which tick on the same grid) are waited for, so the slot's emission
  * carries their fresh reading; inputs on a clock of their own (the nvidia-smi loop child, a
  * slower per-topic interval, a slow reader) are not, and contribute their latest value. The
- * waited-for set follows each input's real phase. A slot emits once, when everything it waits for
+ * waited-for set follows each input's real phase, less the values `awaits` rules out (a loop
+ * child's block may land inside the window by chance: waiting for it would make every message late
+ * by its phase). A slot emits once, when everything it waits for
  * has reported or when its window ends, whichever comes first: the count is exact by construction.
  *
  * @example
@@ -37,6 +50,8 @@ export function combineOnGrid<T extends Inputs>(inputs: T, options: CombineOnGri
   const windowMs = Math.min(options.maxWaitMs ?? Math.min(intervalMs / 4, 1000), intervalMs / 2);
   const keys = Object.keys(inputs) as (keyof T & string)[];
   const ownPace = new Set(options.ownPace ?? []);
+  const awaits = options.awaits ?? (() => true);
+  const grid = options.grid;
 
   return new Observable<Combined<T>>((subscriber) => {
     const latest = {} as Combined<T>;
@@ -45,7 +60,8 @@ export function combineOnGrid<T extends Inputs>(inputs: T, options: CombineOnGri
     let slot = Number.NEGATIVE_INFINITY;
     let emitted = true;
     let arrived = new Set<string>();
-    let awaited = new Set<string>(keys.filter((k) => !ownPace.has(k)));
+    let awaited = new Set<string>();
+    let origin = 0;
     let timer: Subscription | undefined;
 
     const emit = () => {
@@ -80,7 +96,7 @@ export function combineOnGrid<T extends Inputs>(inputs: T, options: CombineOnGri
         emitIfComplete();
         schedule(g + windowMs, () => {
           if (slot === g && !emitted) emit();
-          arm(nextGridTime(g + 1, intervalMs));
+          arm(nextGridTime(g + 1, intervalMs, 0, origin));
         });
       });
 
@@ -89,15 +105,21 @@ export function combineOnGrid<T extends Inputs>(inputs: T, options: CombineOnGri
       if (firstSlot === Number.POSITIVE_INFINITY) {
         if (has.size < keys.length) return;
         emit();
-        firstSlot = nextGridTime(scheduler.now(), intervalMs, intervalMs / 2);
+        const now = scheduler.now();
+        // Anchored here on a cold start, the next slot is exactly one interval away; on a grid
+        // already running (another reader keeps the collectors warm), the first point at least
+        // half an interval away.
+        origin = grid ? grid.anchor(now) : 0;
+        firstSlot = nextGridTime(now, intervalMs, intervalMs / 2, origin);
+        awaited = new Set(keys.filter((k) => !ownPace.has(k) && awaits(k, latest[k])));
         arm(firstSlot);
         return;
       }
       const now = scheduler.now();
-      const g = Math.floor(now / intervalMs) * intervalMs;
+      const g = gridPointAtOrBefore(now, intervalMs, origin);
       if (g < firstSlot || now - g > windowMs) return; // outside every window: latest value only
       enterSlot(g);
-      if (!ownPace.has(key)) arrived.add(key);
+      if (!ownPace.has(key) && awaits(key, latest[key])) arrived.add(key);
       emitIfComplete();
     };
 

@@ -11,7 +11,6 @@
 // setpriv's prctl the child is not covered. Without setpriv (or one older than util-linux 2.33),
 // and on macOS and Windows, children are still killed by the exit/signal hooks
 // (child-registry.ts), and a loop-mode child dies at its next write into the closed pipe.
-import { createRequire } from 'node:module';
 import { resolveTool } from './resolve.js';
 
 export interface Launch {
@@ -19,32 +18,37 @@ export interface Launch {
   args: string[];
 }
 
-let cached: string | null | undefined;
+let cached: Promise<string | null> | undefined;
 
 /** Directories searched for setpriv after PATH (a service started with a bare PATH still finds it). */
 const SYSTEM_DIRS = '/usr/bin:/bin:/usr/sbin:/sbin';
 
 /**
  * The absolute path of a `setpriv` that supports `--pdeathsig` and works here (checked once by
- * running it), or null (not Linux, not installed, too old, or prctl refused).
+ * running it, without blocking the event loop), or null (not Linux, not installed, too old, or
+ * prctl refused).
  */
-export function pdeathsigLauncher(platform: NodeJS.Platform = process.platform): string | null {
-  if (platform !== 'linux') return null;
-  if (cached !== undefined) return cached;
-  const setpriv = resolveTool('setpriv', `${process.env.PATH ?? ''}:${SYSTEM_DIRS}`);
-  cached = setpriv !== null && probe(setpriv) ? setpriv : null;
+export function pdeathsigLauncher(platform: NodeJS.Platform = process.platform): Promise<string | null> {
+  if (platform !== 'linux') return Promise.resolve(null);
+  cached ??= (async () => {
+    const setpriv = resolveTool('setpriv', `${process.env.PATH ?? ''}:${SYSTEM_DIRS}`);
+    return setpriv !== null && (await probe(setpriv)) ? setpriv : null;
+  })();
   return cached;
 }
 
-function probe(setpriv: string): boolean {
+async function probe(setpriv: string): Promise<boolean> {
   // Loaded here, at the first spawn: a service with no tool to run never loads node:child_process.
-  const { spawnSync } = createRequire(import.meta.url)('node:child_process') as typeof import('node:child_process');
-  const r = spawnSync(setpriv, ['--pdeathsig', 'KILL', '--', setpriv, '--version'], { stdio: 'ignore', timeout: 2000 });
-  return r.status === 0;
+  const { spawn } = await import('node:child_process');
+  return new Promise((resolve) => {
+    const child = spawn(setpriv, ['--pdeathsig', 'KILL', '--', setpriv, '--version'], { stdio: 'ignore', timeout: 2000 });
+    child.once('error', () => resolve(false));
+    child.once('exit', (code) => resolve(code === 0));
+  });
 }
 
 /** How `file args` is really started: through setpriv when available. */
-export function withParentDeathSignal(file: string, args: readonly string[], launcher = pdeathsigLauncher()): Launch {
+export function withParentDeathSignal(file: string, args: readonly string[], launcher: string | null): Launch {
   if (launcher === null) return { file, args: [...args] };
   return { file: launcher, args: ['--pdeathsig', 'KILL', '--', file, ...args] };
 }

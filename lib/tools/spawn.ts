@@ -4,7 +4,7 @@
 // machine with no GPU tool the service never loads it (about 2 MB less resident memory).
 import type { ResultPromise } from 'execa';
 import { register } from './child-registry.js';
-import { withParentDeathSignal } from './parent-death.js';
+import { pdeathsigLauncher, withParentDeathSignal } from './parent-death.js';
 
 export type ToolChild = ResultPromise<{ reject: false; detached: true }>;
 
@@ -30,7 +30,7 @@ let execaModule: Promise<typeof import('execa')> | undefined;
  */
 export async function spawnTool(file: string, args: readonly string[], options: SpawnToolOptions = {}): Promise<{ child: ToolChild }> {
   const { execa } = await (execaModule ??= import('execa'));
-  const launch = withParentDeathSignal(file, args);
+  const launch = withParentDeathSignal(file, args, await pdeathsigLauncher());
   const child = execa(launch.file, launch.args, {
     reject: false,
     shell: false,

@@ -36,7 +36,7 @@ export function counting<T>(placeholder: T, make: (n: number) => T, counter: Cou
       counter.starts++;
       let n = 0;
       return poll(() => ({ sample: () => ({ value: make(++n), source: 'fake' }) }), {
-        intervalMs: ctx.intervalMs, timeoutMs: ctx.timeoutMs, primeMs: ctx.primeMs, placeholder, scheduler: ctx.scheduler,
+        intervalMs: ctx.intervalMs, timeoutMs: ctx.timeoutMs, primeMs: ctx.primeMs, placeholder, scheduler: ctx.scheduler, grid: ctx.grid,
       });
     }).pipe(finalize(() => counter.stops++)),
   };

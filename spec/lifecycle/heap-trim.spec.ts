@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { VirtualTimeScheduler } from 'rxjs';
-import { trimHeapPeriodically } from '../../lib/lifecycle/heap-trim.js';
+import { fullCollection, trimHeapPeriodically } from '../../lib/lifecycle/heap-trim.js';
 import { ROOT } from '../helpers/service.js';
 
 const MIB = 1024 * 1024;
@@ -43,7 +43,9 @@ test('fullCollection really frees garbage, and leaves natives syntax off again',
   const script = `
     const { fullCollection } = await import(${JSON.stringify(module)});
     const { getHeapStatistics } = await import('node:v8');
-    const collect = fullCollection();
+    const compiled = fullCollection();
+    if (!compiled.ok) throw new Error(compiled.reason);
+    const collect = compiled.value;
     let keep = Array.from({ length: 200000 }, (_, i) => ({ i, text: 'x'.repeat(20) + i }));
     collect();
     const withGarbage = getHeapStatistics().used_heap_size;
@@ -59,6 +61,29 @@ test('fullCollection really frees garbage, and leaves natives syntax off again',
   const out = JSON.parse(run.stdout.trim());
   assert.ok(out.freedMiB > 10, `the 200,000 dropped objects were collected (${out.freedMiB.toFixed(1)} MiB)`);
   assert.ok(out.nativesOff, '%-syntax is refused again after the function is made');
+});
+
+test('a collection that throws stops the trim for good and says why once', () => {
+  const scheduler = new VirtualTimeScheduler();
+  let heap = 6 * MIB;
+  const refusals: string[] = [];
+  let calls = 0;
+  trimHeapPeriodically({
+    everyMs: 60_000, minGrowthBytes: 0, scheduler, heapUsed: () => (heap += MIB),
+    collect: () => { calls++; throw new TypeError('not a runtime function'); },
+    onRefused: (reason) => refusals.push(reason),
+  });
+  scheduler.maxFrames = 300_000;
+  scheduler.flush();
+  assert.is(calls, 1, 'tried once');
+  assert.equal(refusals, ['%CollectGarbage threw: TypeError: not a runtime function']);
+});
+
+test('a V8 that refuses natives syntax: the reason instead of an exception', () => {
+  // Flags that do not take effect (as in a V8 that ignores them): %-syntax stays a syntax error.
+  const compiled = fullCollection({ setFlags: () => {}, startOptions: [] });
+  assert.not.ok(compiled.ok);
+  if (!compiled.ok) assert.match(compiled.reason, /^V8 refused %CollectGarbage\(true\): SyntaxError/);
 });
 
 test.run();

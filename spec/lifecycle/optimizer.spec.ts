@@ -85,17 +85,22 @@ test('stop() ends the watch: load after it changes nothing', () => {
   assert.equal(h.flags, [LEAN_V8_FLAGS]);
 });
 
-test('on this Node, the flags really decide: while off a hot function stays in the interpreter (no Sparkplug, no TurboFan) and the young generation keeps its size under churn; once on, TurboFan code and a growing young generation', () => {
+test('on this Node, the flags really decide: while off a hot function stays in the interpreter (no Sparkplug, no Maglev, no TurboFan) and the young generation keeps its size under churn; once on, TurboFan code and a growing young generation', () => {
   const module = pathToFileURL(join(ROOT, 'dist', 'lib', 'lifecycle', 'optimizer.js')).href;
+  const probe = pathToFileURL(join(ROOT, 'dist', 'lib', 'lifecycle', 'v8-probe.js')).href;
   const script = `
     const { manageOptimizer } = await import(${JSON.stringify(module)});
+    const { applyLeanFlags } = await import(${JSON.stringify(probe)});
     const status = new Function('f', 'return %GetOptimizationStatus(f)');
-    const TURBOFANNED = 1 << 6, INTERPRETED = 1 << 7, BASELINE = 1 << 15; // V8's OptimizationStatus bits
+    const MAGLEVVED = 1 << 5, TURBOFANNED = 1 << 6, INTERPRETED = 1 << 7, BASELINE = 1 << 15; // V8's OptimizationStatus bits
+    // The flags as the CLI sets them on this V8 (with Maglev too where it tiers up without TurboFan).
+    const lean = applyLeanFlags();
+    if (!lean.ok) throw new Error(lean.reason);
     const { VirtualTimeScheduler } = await import('rxjs');
     const scheduler = new VirtualTimeScheduler();
     const tick = () => { scheduler.maxFrames = scheduler.frame + 1000; scheduler.flush(); };
     let cpu = 0;
-    manageOptimizer('auto', { busyShare: 0.03, tickMs: 1000, spanTicks: 1, graceTicks: 1 }, { cpuMicros: () => cpu, scheduler });
+    manageOptimizer('auto', { busyShare: 0.03, tickMs: 1000, spanTicks: 1, graceTicks: 1 }, { cpuMicros: () => cpu, scheduler, flags: lean.value });
     tick(); // the watch's first look: its baseline
     function hot(n) { let s = 0; for (let i = 0; i < n; i++) s += i % 7; return s; }
     const heat = async () => { for (let k = 0; k < 3000; k++) { hot(1000); if (k % 100 === 0) await new Promise((r) => setImmediate(r)); } };
@@ -114,14 +119,14 @@ test('on this Node, the flags really decide: while off a hot function stays in t
     churn();
     const youngOn = youngMiB();
     console.log(JSON.stringify({
-      offInterpreted: (off & INTERPRETED) !== 0, offBaseline: (off & BASELINE) !== 0, offTurbofan: (off & TURBOFANNED) !== 0,
+      offInterpreted: (off & INTERPRETED) !== 0, offBaseline: (off & BASELINE) !== 0, offMaglev: (off & MAGLEVVED) !== 0, offTurbofan: (off & TURBOFANNED) !== 0,
       onTurbofan: (on & TURBOFANNED) !== 0,
       youngStaysSmallOff: youngOff <= youngAtStart, youngGrowsOn: youngOn > youngOff,
     }));
   `;
   const run = spawnSync(process.execPath, ['--allow-natives-syntax', '--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
   assert.is(run.status, 0, run.stderr);
-  assert.equal(JSON.parse(run.stdout.trim()), { offInterpreted: true, offBaseline: false, offTurbofan: false, onTurbofan: true, youngStaysSmallOff: true, youngGrowsOn: true });
+  assert.equal(JSON.parse(run.stdout.trim()), { offInterpreted: true, offBaseline: false, offMaglev: false, offTurbofan: false, onTurbofan: true, youngStaysSmallOff: true, youngGrowsOn: true });
 });
 
 test.run();

@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert';
 import { TestScheduler } from 'rxjs/testing';
 import { Observable, concat, map, take, timer, type SchedulerLike } from 'rxjs';
 import { combineOnGrid } from '../../lib/stream/combine-on-grid.js';
+import { createGridOrigin } from '../../lib/stream/grid.js';
 
 const virtual = () => new TestScheduler((actual, expected) => assert.equal(actual, expected));
 
@@ -139,6 +140,31 @@ test('an emission that ends the subscription (take) leaves no timer armed', () =
   });
   // run() flushes until no action is left: with a timer re-armed after take(3) it would never return.
   assert.ok(scheduler.now() < 5000, `flush ended at ${scheduler.now()}`);
+});
+
+test('an input whose values `awaits` rules out (a loop child) is never waited for, even inside the window', () => {
+  const scheduler = virtual();
+  let seen: Emission[] = [];
+  scheduler.run(() => {
+    const cpu = clock(5, 1000, scheduler);
+    const gpu = clock(100, 1000, scheduler).pipe(map((n) => n + 1000)); // 100 ms after each grid point
+    seen = record(scheduler, combineOnGrid({ cpu, gpu }, { intervalMs: 1000, awaits: (key) => key !== 'gpu', scheduler }), 5_999);
+  });
+  assert.equal(seen.map((e) => e.t), [100, 1005, 2005, 3005, 4005, 5005]);
+  assert.equal(seen.map((e) => e.values.gpu), [1001, 1001, 1002, 1003, 1004, 1005], 'its latest value');
+});
+
+test('with a grid origin, the first emission anchors it and the second comes one interval later', () => {
+  const scheduler = virtual();
+  let seen: Emission[] = [];
+  const grid = createGridOrigin();
+  scheduler.run(() => {
+    // Inputs that read on the anchored grid: first at 1234, then every interval from there.
+    const cpu = timer(1234, 1000, scheduler).pipe(map((n) => n + 1));
+    seen = record(scheduler, combineOnGrid({ cpu }, { intervalMs: 1000, grid, scheduler }), 4_999);
+  });
+  assert.equal(seen.map((e) => e.t), [1234, 2234, 3234, 4234]);
+  assert.is(grid.current(), 1234);
 });
 
 test.run();

@@ -3,7 +3,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { TestScheduler } from 'rxjs/testing';
-import { gridTicks, nextGridTime } from '../../lib/stream/grid.js';
+import { createGridOrigin, gridTicks, nextGridTime } from '../../lib/stream/grid.js';
 
 const virtual = () => new TestScheduler((actual, expected) => assert.equal(actual, expected));
 
@@ -51,6 +51,47 @@ test('unsubscribing stops the ticks', () => {
   scheduler.run(({ expectObservable }) => {
     expectObservable(gridTicks(10, 0, scheduler), '^ 12ms !').toBe('a 9ms b', { a: 0, b: 1 });
   });
+});
+
+test('nextGridTime on a grid anchored elsewhere than the epoch', () => {
+  assert.is(nextGridTime(1234, 1000, 0, 1234), 1234, 'the origin is a grid point');
+  assert.is(nextGridTime(1235, 1000, 0, 1234), 2234);
+  assert.is(nextGridTime(1734, 1000, 500, 1234), 2234);
+  assert.is(nextGridTime(1735, 1000, 500, 1234), 3234);
+});
+
+test('a grid origin is anchored once until released', () => {
+  const grid = createGridOrigin();
+  assert.is(grid.current(), 0, 'the clock\'s own grid until anchored');
+  assert.is(grid.anchor(1234), 1234);
+  assert.is(grid.anchor(5000), 1234, 'a later anchor keeps the grid in force');
+  grid.release();
+  assert.is(grid.anchor(5000), 5000, 'after a release the next start anchors anew');
+});
+
+test('when the origin moves, the pending tick moves to the new grid', () => {
+  const scheduler = virtual();
+  const seen: number[] = [];
+  scheduler.run(() => {
+    const grid = createGridOrigin();
+    // Subscribed at 0 with a first gap of 5: on the epoch grid the first tick would be at 10.
+    const sub = gridTicks(10, 5, scheduler, grid.origin$).subscribe(() => seen.push(scheduler.now()));
+    scheduler.schedule(() => grid.anchor(3), 3);
+    scheduler.schedule(() => sub.unsubscribe(), 40);
+  });
+  assert.equal(seen, [13, 23, 33]);
+});
+
+test('a move never doubles a reading: the next tick is at least half an interval after the last', () => {
+  const scheduler = virtual();
+  const seen: number[] = [];
+  scheduler.run(() => {
+    const grid = createGridOrigin();
+    const sub = gridTicks(10, 0, scheduler, grid.origin$).subscribe(() => seen.push(scheduler.now()));
+    scheduler.schedule(() => grid.anchor(12), 12); // 2 ms after a tick: 12 is too close, 22 is next
+    scheduler.schedule(() => sub.unsubscribe(), 35);
+  });
+  assert.equal(seen, [0, 10, 22, 32]);
 });
 
 test.run();

@@ -17,14 +17,14 @@ test('through setpriv when there is one: the tool and its arguments follow "--" 
   assert.equal(withParentDeathSignal('/usr/bin/nvidia-smi', ['--evil=$(x)'], null), { file: '/usr/bin/nvidia-smi', args: ['--evil=$(x)'] });
 });
 
-test('only on Linux', () => {
-  assert.is(pdeathsigLauncher('darwin'), null);
-  assert.is(pdeathsigLauncher('win32'), null);
+test('only on Linux', async () => {
+  assert.is(await pdeathsigLauncher('darwin'), null);
+  assert.is(await pdeathsigLauncher('win32'), null);
 });
 
-test('on this Linux machine setpriv --pdeathsig is found and works', () => {
+test('on this Linux machine setpriv --pdeathsig is found and works', async () => {
   if (process.platform !== 'linux') return;
-  const launcher = pdeathsigLauncher();
+  const launcher = await pdeathsigLauncher();
   assert.ok(launcher && path.isAbsolute(launcher), `setpriv found: ${launcher}`);
 });
 

@@ -93,5 +93,6 @@ export function amdGpu(ctx: CollectorContext, options: AmdOptions): Observable<S
     primeMs: ctx.primeMs,
     placeholder: [],
     scheduler: ctx.scheduler,
+    grid: ctx.grid,
   });
 }

@@ -73,6 +73,7 @@ export function fallbackGpu(ctx: CollectorContext, options: FallbackOptions = {}
       primeMs: 0,
       placeholder: [],
       scheduler: ctx.scheduler,
+      grid: ctx.grid,
     }));
   }
   const graphics = options.graphics ?? (async () => (await systeminformation()).graphics());
@@ -88,5 +89,6 @@ export function fallbackGpu(ctx: CollectorContext, options: FallbackOptions = {}
     primeMs: 0,
     placeholder: [],
     scheduler: ctx.scheduler,
+    grid: ctx.grid,
   });
 }

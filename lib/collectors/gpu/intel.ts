@@ -71,6 +71,7 @@ export function intelGpu(ctx: CollectorContext, options: IntelOptions): Observab
     primeMs: ctx.primeMs,
     placeholder: [],
     scheduler: ctx.scheduler,
+    grid: ctx.grid,
   });
 }
 

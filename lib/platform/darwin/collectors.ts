@@ -20,6 +20,7 @@ function pollUntilStopped<T>(ctx: CollectorContext, create: () => Sampler<T> | S
       primeMs: ctx.primeMs,
       placeholder,
       scheduler: ctx.scheduler,
+      grid: ctx.grid,
     }).pipe(finalize(() => { if (sampler && 'stop' in sampler) sampler.stop(); }));
   });
 }
