@@ -4,6 +4,8 @@
 // that the committed JSON is current, and spec/deploy/prometheus.spec.ts runs every panel's queries
 // against a real Prometheus scraping two services and expects data from both.
 // Only raw series are queried (no recording rules), so the dashboard works without the rule file.
+// The GPU power-state and GPU usage queries are also unit-tested on made-up series in
+// spec/deploy/rules.spec.ts (asleep, awake, not reported).
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -69,8 +71,8 @@ export function buildDashboard(): Dashboard {
     )
 
     .withRow(new RowBuilder('GPUs'))
-    .withPanel(timeseries('GPU usage', 'percentunit', 'Time each GPU was busy over its last reading.',
-      query('A', `widgets_gpu_utilization_ratio{${ON}}`, gpuLegend)).max(1))
+    .withPanel(timeseries('GPU usage', 'percentunit', 'Time each GPU was busy over its last reading. While a GPU is asleep (runtime-suspended) it is not queried: its line stops instead of reading 0 %, and "GPU power state" shows it asleep.',
+      query('A', `widgets_gpu_utilization_ratio{${ON}} unless on (instance, job, gpu, uuid) (widgets_gpu_suspended{${ON}} == 1)`, gpuLegend)).max(1))
     .withPanel(timeseries('GPU memory used', 'bytes', 'Memory in use on each GPU, and its size.',
       query('A', `widgets_gpu_memory_used_bytes{${ON}}`, gpuLegend),
       query('B', `widgets_gpu_memory_size_bytes{${ON}}`, `${gpuLegend} size`)))
@@ -81,6 +83,7 @@ export function buildDashboard(): Dashboard {
       query('B', `widgets_gpu_power_limit_watts{${ON}}`, `${gpuLegend} limit`)))
     .withPanel(timeseries('GPU memory per process name', 'bytes', 'GPU memory held by the processes of each name, per GPU.',
       query('A', `widgets_gpu_process_memory_bytes{${ON}}`, '{{instance}} GPU {{gpu}} {{name}}')))
+    .withPanel(gpuPowerState(gpuLegend))
 
     .withRow(new RowBuilder('CPU and memory'))
     .withPanel(timeseries('CPU usage', 'percentunit', 'Whole-machine CPU busy time.',
@@ -97,6 +100,17 @@ export function buildDashboard(): Dashboard {
       query('A', `rate(widgets_network_receive_bytes_total{${ON}, interface!="lo"}[$__rate_interval])`, '{{instance}} {{interface}}')))
     .withPanel(timeseries('Network sent', 'Bps', 'Bytes per second sent by each interface but loopback.',
       query('A', `rate(widgets_network_transmit_bytes_total{${ON}, interface!="lo"}[$__rate_interval])`, '{{instance}} {{interface}}')))
+
+    .withRow(new RowBuilder('Disk I/O'))
+    .withPanel(timeseries('Disk I/O per machine', 'Bps', 'Bytes per second read from and written to the physical disks, each disk once (partitions, device-mapper, md RAID and loop devices not counted again).',
+      query('A', `rate(widgets_disk_physical_read_bytes_total{${ON}}[$__rate_interval])`, '{{instance}} read'),
+      query('B', `rate(widgets_disk_physical_written_bytes_total{${ON}}[$__rate_interval])`, '{{instance}} written')).span(6))
+    .withPanel(timeseries('Disk read per filesystem', 'Bps', 'Bytes per second read from the block device behind each filesystem.',
+      query('A', `rate(widgets_disk_read_bytes_total{${ON}}[$__rate_interval])`, '{{instance}} {{mountpoint}} ({{device}})')).span(6))
+    .withPanel(timeseries('Disk written per filesystem', 'Bps', 'Bytes per second written to the block device behind each filesystem.',
+      query('A', `rate(widgets_disk_written_bytes_total{${ON}}[$__rate_interval])`, '{{instance}} {{mountpoint}} ({{device}})')).span(6))
+    .withPanel(timeseries('Disk busy', 'percentunit', 'Share of the time each block device had I/O in flight (as iostat\'s %util; near 100 % an HDD is saturated, an SSD or NVMe may still take more). One line per device, however many filesystems sit on it.',
+      query('A', `max without (mountpoint) (rate(widgets_disk_io_time_seconds_total{${ON}}[$__rate_interval]))`, '{{instance}} {{device}}')).max(1).span(6))
 
     .withRow(new RowBuilder('AI/ML processes'))
     .withPanel(timeseries('Top AI/ML processes by CPU', 'none', 'The 5 AI/ML process names using the most CPU on each machine, summed per name, in cores (1 = one full core).',
@@ -138,6 +152,29 @@ function processTable(): cog.Builder<Panel> {
     })
     .overrideByName('Memory', [{ id: 'unit', value: 'bytes' }])
     .overrideByName('CPU (cores)', [{ id: 'decimals', value: 2 }]);
+}
+
+/**
+ * Each GPU awake or asleep (runtime-suspended: the service does not query it, so a 0 % there would be
+ * made up). `widgets_gpu_suspended` is absent where the platform does not say (no runtime PM in
+ * sysfs, macOS, Windows): those GPUs are shown as "not reported" (-1), from widgets_gpu_info.
+ */
+function gpuPowerState(legend: string): cog.Builder<Panel> {
+  return new StateTimelinePanel()
+    .title('GPU power state')
+    .description('Awake, or asleep (runtime-suspended: not queried, so it has no usage, power or clocks then). "Not reported" where the platform does not say (no runtime power management in sysfs, macOS, Windows).')
+    .datasource(DATASOURCE)
+    .height(8)
+    .span(8)
+    .withTarget(query('A', `widgets_gpu_suspended{${ON}} or (0 * max without (pci_bus_id, driver_version) (widgets_gpu_info{${ON}}) - 1)`, legend))
+    .mappings([{
+      type: MappingType.ValueToText,
+      options: {
+        '-1': { text: 'not reported', color: '#8e8e8e', index: 2 },
+        '0': { text: 'awake', color: 'green', index: 0 },
+        '1': { text: 'asleep', color: 'blue', index: 1 },
+      },
+    }]);
 }
 
 /** 1 = ok (green), 0 = failing (red), over time. */

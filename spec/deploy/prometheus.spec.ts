@@ -8,7 +8,8 @@
 // spec/artifacts/grafana-fleet-panels.png (by this spec, not by Grafana) when chromium is there.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ROOT, getJson, startService, type RunningService } from '../helpers/service.js';
@@ -178,6 +179,65 @@ test('the rule file loads and its recording rules answer for both machines', asy
   const ratio = await forBoth('instance_gpu:widgets_gpu_memory_used:ratio');
   for (const s of ratio) assert.ok(value(s) > 0 && value(s) < 1, `${s.metric.instance} GPU ${s.metric.gpu}: ${s.value}`);
   await forBoth('instance:widgets_network_receive_bytes:rate1m');
+  // Disk I/O rates where this machine's block devices have counters (the same for both services).
+  const stats = (await getJson(`${plain.url}/api/stats`)).body as { disk: { ioTime: number | null }[]; diskIO?: { writtenBytes: number | null } | null };
+  if ((stats.diskIO?.writtenBytes ?? null) !== null) {
+    for (const s of await forBoth('instance:widgets_disk_physical_written_bytes:rate1m')) assert.ok(value(s) >= 0, `${s.metric.instance}: ${s.value}`);
+  }
+  if (stats.disk.some((d) => d.ioTime !== null)) {
+    for (const s of await forBoth('instance_device:widgets_disk_io_time_seconds:rate1m')) {
+      assert.ok(value(s) >= 0 && value(s) <= 1.05, `${s.metric.instance} ${s.metric.device} busy: ${s.value}`);
+      assert.is(s.metric.mountpoint, undefined, 'one series per device');
+    }
+  }
+});
+
+test('GPU power state panel: each GPU shows what its machine says (the stand-in\'s sysfs has no runtime PM: "not reported", not "awake")', async () => {
+  const dashboard = JSON.parse(readFileSync(DASHBOARD, 'utf8')) as { panels: DashboardPanel[] };
+  const panel = dashboard.panels.find((p) => p.title === 'GPU power state');
+  const expr = substitute(panel!.targets![0]!.expr, [plainInstance, tlsInstance]);
+  const series = await pollUntil(() => instantQuery(prometheus.url, expr), (r) => r.length === 3, 10_000);
+  const shown = (instance: string, name: string) => series.find((s) => s.metric.instance === instance && s.metric.name === name);
+  const mapped = panel!.fieldConfig!.defaults!.mappings![0]!.options;
+  for (const [instance, service] of [[plainInstance, plain], [tlsInstance, tls]] as const) {
+    const gpus = (instance === tlsInstance ? await httpsJson(service, '/api/stats/gpu') : (await getJson(`${service.url}/api/stats/gpu`)).body) as { name: string; powerState: string | null }[];
+    for (const gpu of gpus) {
+      const want = gpu.powerState === null ? '-1' : gpu.powerState === 'suspended' ? '1' : '0';
+      const got = shown(instance, gpu.name);
+      assert.is(got?.value?.[1], want, `${instance} ${gpu.name}: powerState ${gpu.powerState}`);
+      console.log(`"GPU power state": ${instance} ${gpu.name} shown as "${mapped[want]!.text}" (powerState ${gpu.powerState})`);
+    }
+  }
+});
+
+test('the disk I/O panels show a real write: 32 MiB written with O_DIRECT in the temp dir appear on its filesystem and on the machine line', async () => {
+  const dashboard = JSON.parse(readFileSync(DASHBOARD, 'utf8')) as { panels: DashboardPanel[] };
+  const disks = (await getJson(`${plain.url}/api/stats/disk`)).body as { mountpoint: string; device: string; writtenBytes: number | null }[];
+  const real = realpathSync(dir);
+  const fs = disks.filter((d) => d.writtenBytes !== null && (real === d.mountpoint || real.startsWith(d.mountpoint.endsWith('/') ? d.mountpoint : `${d.mountpoint}/`)))
+    .sort((x, y) => y.mountpoint.length - x.mountpoint.length)[0];
+  if (!fs) {
+    console.log(`disk I/O write not checked: the temp dir ${real} is on no listed filesystem with I/O counters (tmpfs, overlay)`);
+    return;
+  }
+  const file = path.join(dir, 'written');
+  for (let i = 0; i < 4; i++) {
+    const run = spawnSync('dd', ['if=/dev/zero', `of=${file}`, 'bs=1M', 'count=8', 'oflag=direct', 'conv=notrunc', `seek=${i * 8}`, 'status=none']);
+    assert.is(run.status, 0, `dd: ${run.stderr}`);
+  }
+  // The panels' rate window is 4 s here: 32 MiB in it is at least 8 MiB/s; ask for half of that.
+  const atLeast = 4 * 1024 * 1024;
+  const peak = (series: PromSeries[]) => Math.max(0, ...series.flatMap((s) => (s.values ?? []).map(([, v]) => Number(v))));
+  for (const [title, refId, select] of [
+    ['Disk written per filesystem', 'A', (s: PromSeries) => s.metric.mountpoint === fs.mountpoint],
+    ['Disk I/O per machine', 'B', () => true],
+  ] as const) {
+    const target = dashboard.panels.find((p) => p.title === title)!.targets!.find((t) => t.refId === refId)!;
+    const expr = substitute(target.expr, [plainInstance]);
+    const series = await pollUntil(() => rangeQuery(prometheus.url, expr, 15), (r) => peak(r.filter(select)) >= atLeast, 10_000);
+    assert.ok(peak(series.filter(select)) >= atLeast, `${title}: peak ${(peak(series.filter(select)) / 2 ** 20).toFixed(1)} MiB/s on ${fs.mountpoint} (${fs.device})`);
+  }
+  rmSync(file, { force: true });
 });
 
 interface DashboardPanel {
@@ -185,7 +245,7 @@ interface DashboardPanel {
   title: string;
   gridPos: { x: number; y: number; w: number; h: number };
   targets?: { refId: string; expr: string; instant?: boolean; range?: boolean; legendFormat?: string }[];
-  fieldConfig?: { defaults?: { unit?: string } };
+  fieldConfig?: { defaults?: { unit?: string; mappings?: { type: string; options: Record<string, { text: string; color?: string }> }[] } };
 }
 
 /** A dashboard query as Grafana sends it: the `instance` selection and the rate interval substituted. */
@@ -201,10 +261,15 @@ test('every query of every dashboard panel returns data from both machines (no p
   assert.ok(panels.length >= 15, `${panels.length} panels`);
   const both = [plainInstance, tlsInstance];
   const drawn: DrawnPanel[] = [];
-  // A machine with no real filesystem (a container on overlayfs) or no interface but loopback has
-  // nothing to show in those panels: they are then expected empty, and the spec says so.
+  // A machine with no real filesystem (a container on overlayfs), no block device statistics or no
+  // interface but loopback has nothing to show in those panels: they are then expected empty, and
+  // the spec says so.
   const nothingOn: [RegExp, string][] = [];
-  if (((await getJson(`${plain.url}/api/stats/disk`)).body as unknown[]).length === 0) nothingOn.push([/widgets_disk_/, 'no filesystem listed here']);
+  const stats = (await getJson(`${plain.url}/api/stats`)).body as { disk: { readBytes: number | null; ioTime: number | null }[]; diskIO?: { readBytes: number | null } | null };
+  if (stats.disk.length === 0) nothingOn.push([/widgets_disk_(used|free|size)_bytes/, 'no filesystem listed here']);
+  if (!stats.disk.some((d) => d.readBytes !== null)) nothingOn.push([/widgets_disk_(read|written)_bytes_total/, 'no filesystem with I/O counters here (no block device behind it)']);
+  if (!stats.disk.some((d) => d.ioTime !== null)) nothingOn.push([/widgets_disk_io_time_seconds_total/, 'no filesystem with an I/O time counter here']);
+  if ((stats.diskIO?.readBytes ?? null) === null) nothingOn.push([/widgets_disk_physical_/, 'no physical disk totals here (no /sys/block)']);
   const interfaces = (await getJson(`${plain.url}/api/stats/network`)).body.interfaces as { name: string }[];
   if (!interfaces.some((i) => i.name !== 'lo')) nothingOn.push([/widgets_network_/, 'no interface but loopback here']);
   // Rates need two samples inside their window; the first scrapes may be a second or two old only.
@@ -231,7 +296,8 @@ test('every query of every dashboard panel returns data from both machines (no p
       assert.equal(instancesOf(one), [tlsInstance], `${panel.title} (${target.refId}): the instance variable narrows it`);
       results.push({ refId: target.refId, legend: target.legendFormat ?? '', series });
     }
-    drawn.push({ type: panel.type, title: panel.title, gridPos: panel.gridPos, unit: panel.fieldConfig?.defaults?.unit ?? '', results });
+    const states = panel.fieldConfig?.defaults?.mappings?.find((m) => m.type === 'value')?.options;
+    drawn.push({ type: panel.type, title: panel.title, gridPos: panel.gridPos, unit: panel.fieldConfig?.defaults?.unit ?? '', results, states });
   }
   if (existsSync(CHROMIUM)) {
     const artifacts = path.join(ROOT, 'spec', 'artifacts');

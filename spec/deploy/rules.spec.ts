@@ -27,7 +27,7 @@ const alertsIn = (yaml: string) => [...yaml.matchAll(/^\s*- alert: (\w+)$/gm)].m
 test('promtool check rules: clean, with the five alerts the README names', () => {
   const run = promtool(['check', 'rules', RULES]);
   assert.is(run.code, 0, run.output);
-  assert.match(run.output, /SUCCESS: 9 rules found/);
+  assert.match(run.output, /SUCCESS: 12 rules found/);
   assert.not.match(run.output, /warn|WARNING/i);
   assert.equal(alertsIn(readFileSync(RULES, 'utf8')).sort(),
     ['WidgetsCollectorDown', 'WidgetsDiskNearlyFull', 'WidgetsGpuMemoryNearlyFull', 'WidgetsGpuTooHot', 'WidgetsNotScraped']);
@@ -53,6 +53,61 @@ test('the unit tests catch a wrong threshold: with GPU too hot at 95 °C instead
     const run = promtool(['test', 'rules', 'widgets.rules.test.yml'], dir);
     assert.is(run.code, 1, run.output);
     assert.match(run.output, /WidgetsGpuTooHot/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/** A dashboard panel's first query with the instance variable at Grafana's "All" (`.+`). */
+function panelQuery(title: string): string {
+  const dashboard = JSON.parse(readFileSync(path.join(ROOT, 'deploy', 'grafana', 'widgets-fleet.json'), 'utf8')) as { panels: { title: string; targets?: { expr: string }[] }[] };
+  const expr = dashboard.panels.find((p) => p.title === title)?.targets?.[0]?.expr;
+  assert.ok(expr, `a "${title}" panel`);
+  return expr.replaceAll('$instance', '.+');
+}
+
+test('the dashboard\'s GPU queries on made-up series: asleep is shown as asleep (not 0 % busy), a GPU whose platform does not say as "not reported"', () => {
+  // Machine a: an AMD GPU awake, asleep from 2m to 3m (usage reads 0 then, as the service sends it),
+  // awake again. Machine b: an NVIDIA GPU with no runtime PM in sysfs (no widgets_gpu_suspended).
+  const a = 'instance="a:8765",job="widgets",gpu="0",uuid="",name="AMD Radeon 780M",vendor="amd"';
+  const b = 'instance="b:8765",job="widgets",gpu="0",uuid="GPU-b0",name="NVIDIA L40S",vendor="nvidia"';
+  const yaml = `
+evaluation_interval: 1m
+tests:
+  - interval: 1m
+    input_series:
+      - { series: 'widgets_gpu_info{${a},pci_bus_id="0000:c5:00.0",driver_version=""}', values: '1x5' }
+      - { series: 'widgets_gpu_suspended{${a}}', values: '0 0 1 1 0 0' }
+      - { series: 'widgets_gpu_utilization_ratio{${a}}', values: '0.5 0.4 0 0 0.3 0.3' }
+      - { series: 'widgets_gpu_info{${b},pci_bus_id="00000000:01:00.0",driver_version="595.80"}', values: '1x5' }
+      - { series: 'widgets_gpu_utilization_ratio{${b}}', values: '0.9x5' }
+    promql_expr_test:
+      - expr: '${panelQuery('GPU power state')}'
+        eval_time: 1m
+        exp_samples:
+          - { labels: 'widgets_gpu_suspended{${a}}', value: 0 }
+          - { labels: '{${b}}', value: -1 }
+      - expr: '${panelQuery('GPU power state')}'
+        eval_time: 2m
+        exp_samples:
+          - { labels: 'widgets_gpu_suspended{${a}}', value: 1 }
+          - { labels: '{${b}}', value: -1 }
+      - expr: '${panelQuery('GPU usage')}'
+        eval_time: 2m
+        exp_samples:
+          - { labels: 'widgets_gpu_utilization_ratio{${b}}', value: 0.9 }
+      - expr: '${panelQuery('GPU usage')}'
+        eval_time: 4m
+        exp_samples:
+          - { labels: 'widgets_gpu_utilization_ratio{${a}}', value: 0.3 }
+          - { labels: 'widgets_gpu_utilization_ratio{${b}}', value: 0.9 }
+`;
+  const dir = mkdtempSync(path.join(tmpdir(), 'widgets-panels-'));
+  try {
+    writeFileSync(path.join(dir, 'panels.test.yml'), yaml);
+    const run = promtool(['test', 'rules', 'panels.test.yml'], dir);
+    assert.is(run.code, 0, `${run.output}\n---\n${yaml}`);
+    assert.match(run.output, /SUCCESS/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -85,7 +140,7 @@ test('promtool check config passes on every Prometheus configuration in the READ
       const run = promtool(['check', 'config', path.join(dir, 'prometheus.yml')], dir);
       assert.is(run.code, 0, `${run.output}\n---\n${config}`);
       assert.match(run.output, /SUCCESS/);
-      if (/rule_files:/.test(config)) assert.match(run.output, /SUCCESS: 9 rules found/);
+      if (/rule_files:/.test(config)) assert.match(run.output, /SUCCESS: 12 rules found/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

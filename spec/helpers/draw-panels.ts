@@ -12,7 +12,12 @@ export interface DrawnPanel {
   gridPos: { x: number; y: number; w: number; h: number };
   unit: string;
   results: { refId: string; legend: string; series: PromSeries[] }[];
+  /** The panel's value mappings (Grafana's ValueToText options): a state's text and colour. */
+  states?: Record<string, { text: string; color?: string }>;
 }
+
+/** Grafana's named colours used by the dashboard's mappings. */
+const NAMED: Record<string, string> = { green: '#73bf69', red: '#f2495c', blue: '#5794f2' };
 
 const COLUMN = 60;
 const ROW = 30;
@@ -69,9 +74,17 @@ function stateTimeline(panel: DrawnPanel, width: number, height: number): string
   const all = rows.flatMap((r) => r.points.map((p) => p[0]));
   const t0 = Math.min(...all);
   const t1 = Math.max(...all);
-  const left = 190;
-  const band = Math.min(18, (height - 40) / rows.length);
+  const left = Math.min(width * 0.45, Math.max(190, ...rows.map((r) => r.name.length * 5.6 + 12)));
+  const band = Math.min(18, (height - (panel.states ? 56 : 40)) / rows.length);
+  // Without mappings: 1 = ok (green), anything else failing (red).
+  const states = panel.states ?? { '1': { text: 'ok', color: 'green' } };
+  const colorOf = (v: string) => { const c = states[String(Number(v))]?.color; return c ? NAMED[c] ?? c : '#f2495c'; };
   let svg = '';
+  if (panel.states) {
+    Object.values(panel.states).forEach((s, i) => {
+      svg += `<rect x="${left + i * 90}" y="${height - 14}" width="10" height="8" fill="${s.color ? NAMED[s.color] ?? s.color : '#f2495c'}"/><text x="${left + 14 + i * 90}" y="${height - 6}" class="legend">${escape(s.text)}</text>`;
+    });
+  }
   rows.forEach((row, i) => {
     const y = 30 + i * band;
     svg += `<text x="${left - 6}" y="${y + band * 0.7}" class="legend" text-anchor="end">${escape(row.name)}</text>`;
@@ -79,7 +92,7 @@ function stateTimeline(panel: DrawnPanel, width: number, height: number): string
       const next = row.points[j + 1]?.[0] ?? t1 + 1;
       const x0 = left + ((t - t0) / (t1 - t0 + 1)) * (width - left - 10);
       const x1 = left + ((next - t0) / (t1 - t0 + 1)) * (width - left - 10);
-      svg += `<rect x="${x0.toFixed(1)}" y="${y + 1}" width="${Math.max(0.5, x1 - x0).toFixed(1)}" height="${band - 2}" fill="${Number(v) === 1 ? '#73bf69' : '#f2495c'}"/>`;
+      svg += `<rect x="${x0.toFixed(1)}" y="${y + 1}" width="${Math.max(0.5, x1 - x0).toFixed(1)}" height="${band - 2}" fill="${colorOf(v)}"/>`;
     });
   });
   return svg;
