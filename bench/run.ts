@@ -75,7 +75,9 @@ async function main() {
   results.durationSeconds = Math.round((Date.now() - t0) / 1000);
   results.machine.loadAverageAtEnd = os.loadavg().map((l) => +l.toFixed(2));
 
-  const md = table(results) + (results.platforms ? `\n\n${platformsTable(results.platforms)}` : '');
+  // The platform paths have a table of their own (their columns are not the systems compared).
+  const main = table(results);
+  const md = [main.split('\n').length > 2 ? main : '', results.platforms ? platformsTable(results.platforms) : ''].filter(Boolean).join('\n\n');
   const dir = join(root, 'bench', 'results');
   mkdirSync(dir, { recursive: true });
   const stamp = results.startedAt.replace(/[:.]/g, '-');
