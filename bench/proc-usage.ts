@@ -11,6 +11,13 @@ export function cpuSeconds(pid: number): number {
   return ticks / CLK_TCK;
 }
 
+/** CPU seconds of the process alone (utime + stime): no child, reaped or live. */
+export function ownCpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+}
+
 /**
  * CPU seconds of a process, its reaped children, and its live descendants (a long-lived tool
  * child such as nvidia-smi in loop mode is not reaped while it runs, so cutime misses it).

@@ -9,6 +9,7 @@ import type { ScalePoint } from './scale.js';
 import type { SoakResult } from './soak.js';
 import type { SteadyResult } from './steady.js';
 import { AFTER, BEFORE, type DiskIoBenchResult } from './disk-io.js';
+import type { PlatformsResult } from './platforms.js';
 import { SYSTEMS } from './systems.js';
 
 export interface BenchResults {
@@ -18,6 +19,7 @@ export interface BenchResults {
   durationSeconds?: number;
   steady?: SteadyResult;
   diskIo?: DiskIoBenchResult;
+  platforms?: PlatformsResult;
   scale?: ScalePoint[];
   gpu?: GpuCase[];
   rest?: RestCase[];

@@ -1,4 +1,4 @@
-// npm run bench [-- --quick] [-- --soak] [-- --long] [-- --only=steady,diskio,scale,gpu,rest,fanout,spawn,soak,long]
+// npm run bench [-- --quick] [-- --soak] [-- --long] [-- --only=steady,diskio,platforms,scale,gpu,rest,fanout,spawn,soak,long]
 //
 // Every scenario runs on a fixed time budget and stops by itself; everything talks to 127.0.0.1 only.
 // The systems compared (widgets-service, node_exporter, Glances, a plain systeminformation loop, a
@@ -6,7 +6,7 @@
 // of them alike: compare within one run. Prints one Markdown table and writes bench/results/
 // (JSON, the table, and an SVG chart of steady-state CPU and RSS per system).
 //
-//   full   ≈ 15 min: steady 3 × 60 s, disk I/O on/off 3 × 30 s, scaling 3 × 30 s, GPU 70 s, REST 4 × 30 s, fan-out 3 runs × 3 × 8 s
+//   full   ≈ 17 min: steady 3 × 60 s, disk I/O on/off 3 × 30 s, platform paths 3 × 30 s, scaling 3 × 30 s, GPU 70 s, REST 4 × 30 s, fan-out 3 runs × 3 × 8 s
 //   --quick ≈ 5 min: one run of each, shorter windows
 //   --soak  adds the 10-minute soak (BENCH_SOAK_SECONDS to change it)
 //   --long  adds 10 minutes of steady state beside node_exporter, RSS minute by minute (BENCH_LONG_SECONDS)
@@ -23,9 +23,10 @@ import { runSoak } from './soak.js';
 import { runSpawnCost } from './spawn-cost.js';
 import { runSteady } from './steady.js';
 import { runDiskIo } from './disk-io.js';
+import { platformsTable, runPlatforms } from './platforms.js';
 import { ensureTools, root } from './systems.js';
 
-const SCENARIOS = ['steady', 'diskio', 'scale', 'gpu', 'rest', 'fanout', 'spawn', 'soak', 'long'] as const;
+const SCENARIOS = ['steady', 'diskio', 'platforms', 'scale', 'gpu', 'rest', 'fanout', 'spawn', 'soak', 'long'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 const args = process.argv.slice(2);
@@ -61,6 +62,8 @@ async function main() {
   if (wanted.has('steady')) results.steady = await runSteady({ runs: budget.runs, seconds: budget.steadyS, intervalMs: INTERVAL_MS, warmupMs: budget.warmupMs });
   // The service with and without the disk I/O fields, side by side (issue 21: no measurable rise).
   if (wanted.has('diskio')) results.diskIo = await runDiskIo({ runs: budget.runs, seconds: quick ? 15 : 30, intervalMs: INTERVAL_MS, warmupMs: budget.warmupMs });
+  // Linux, darwin and win32 collectors (the latter two with the stand-ins) in the same windows (issue 20).
+  if (wanted.has('platforms')) results.platforms = await runPlatforms({ runs: budget.runs, seconds: quick ? 15 : 30, intervalMs: INTERVAL_MS, warmupMs: Math.max(budget.warmupMs, 8000) });
   if (wanted.has('scale')) results.scale = await runScale({ sizes: [100, 1000, 3000], seconds: budget.scaleS, intervalMs: INTERVAL_MS, warmupMs: budget.warmupMs });
   if (wanted.has('gpu')) results.gpu = await runGpu({ seconds: budget.gpuS, appsSeconds: budget.appsS, intervalMs: INTERVAL_MS, warmupMs: budget.warmupMs });
   if (wanted.has('rest')) results.rest = await runRest({ seconds: budget.restS, intervalMs: INTERVAL_MS });
@@ -72,7 +75,9 @@ async function main() {
   results.durationSeconds = Math.round((Date.now() - t0) / 1000);
   results.machine.loadAverageAtEnd = os.loadavg().map((l) => +l.toFixed(2));
 
-  const md = table(results);
+  // The platform paths have a table of their own (their columns are not the systems compared).
+  const main = table(results);
+  const md = [main.split('\n').length > 2 ? main : '', results.platforms ? platformsTable(results.platforms) : ''].filter(Boolean).join('\n\n');
   const dir = join(root, 'bench', 'results');
   mkdirSync(dir, { recursive: true });
   const stamp = results.startedAt.replace(/[:.]/g, '-');

@@ -1,7 +1,6 @@
 // Steady state: every system started together, read every interval, measured over the same window.
 import { measureTogether, type Window } from './measure.js';
 import { SYSTEMS, sleep, startEach, startService, type Running } from './systems.js';
-import { startWin32Path } from './platform-paths.js';
 
 export interface SteadyResult {
   runs: number;
@@ -19,7 +18,6 @@ export async function runSteady(o: { runs: number; seconds: number; intervalMs: 
     try {
       await startEach(SYSTEMS, o.intervalMs, running);
       running.push(await startService({ intervalMs: o.intervalMs, clients: 0, name: 'widgets-service, no client' }));
-      if (process.env.BENCH_PLATFORMS !== 'linux') running.push(...await startWin32Path(o.intervalMs));
       await sleep(o.warmupMs); // start-up (module loading, static facts, first readings) is not steady state
       const windows = await measureTogether(running, o.seconds);
       const line: string[] = [];

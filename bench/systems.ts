@@ -81,6 +81,10 @@ export interface ServiceOptions {
   args?: string[];
   env?: NodeJS.ProcessEnv;
   name?: string;
+  /** More node arguments (before the script), e.g. an --import preload. */
+  nodeArgs?: string[];
+  /** Topics each client subscribes to (default: nothing sent, the full stats object). */
+  subscribe?: string[];
 }
 
 /** The built service exactly as `npm start` runs it (dist/widgets-service.mjs), with its WebSocket clients. */
@@ -88,7 +92,7 @@ export async function startService(options: ServiceOptions): Promise<Running & {
   const cli = join(root, 'dist', 'widgets-service.mjs');
   if (!existsSync(cli)) throw new Error('dist/widgets-service.mjs is missing: run `npm run build` (npm run bench does)');
   const port = await freePort();
-  const nodeArgs = process.env.BENCH_SERVICE_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const nodeArgs = [...(process.env.BENCH_SERVICE_NODE_ARGS?.split(' ').filter(Boolean) ?? []), ...(options.nodeArgs ?? [])];
   const child = spawn(process.execPath, [...nodeArgs, cli, '--port', String(port), '--interval', `${options.intervalMs}ms`, '-q', ...(options.args ?? [])], {
     cwd: root, env: { ...process.env, ...options.env }, stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -103,6 +107,7 @@ export async function startService(options: ServiceOptions): Promise<Running & {
       ws.once('open', () => resolve());
       ws.once('error', reject);
     });
+    if (options.subscribe) ws.send(JSON.stringify({ subscribe: options.subscribe }));
     sockets.push(ws);
   }
   return {

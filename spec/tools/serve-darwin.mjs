@@ -4,13 +4,12 @@
 // (loop-block-meter.mjs, in this process, which runs the collectors): once a second
 // "event-loop-max-ms <raw> <held>" on stderr.
 // Usage: node spec/tools/serve-darwin.mjs [intervalMs] [platform, default darwin]
-// WIDGETS_NO_LOOP_METER=1 leaves the meter out (bench/darwin-paths.ts: its 5 ms timer costs CPU).
 import { startServer } from '../../dist/lib/index.js';
 import { startLoopBlockMeter } from './loop-block-meter.mjs';
 
 const interval = Number(process.argv[2] ?? 2000);
 const platform = process.argv[3] ?? 'darwin';
-if (process.env.WIDGETS_NO_LOOP_METER !== '1') startLoopBlockMeter();
+startLoopBlockMeter();
 
 const server = await startServer({
   port: 0,
