@@ -16,7 +16,7 @@ import { round2 } from '../../format/round.js';
 import { acceleratorGpuStats, parseIoreg, readAccelerators, type AcceleratorReading } from './ioreg.js';
 import { latestReading, type LatestReading } from './latest-reading.js';
 import { lineSplitter, loopSeconds, loopToolOutput } from './loop-tool.js';
-import { topPool } from './top-pool.js';
+import { createTopPool, type TopPool } from './top-pool.js';
 export { loopSeconds } from './loop-tool.js';
 import { parseMountTable, selectDarwinMounts } from './mount.js';
 import { parseNetstatRow, type NetstatInterval } from './netstat.js';
@@ -112,6 +112,16 @@ export function darwinMemorySampler(ctx: CollectorContext, options: DarwinToolOp
     },
     stop: () => rows.stop(),
   };
+}
+
+const fallbackPools = new WeakMap<object, TopPool>();
+
+/** The context's top loop, or one of its own for a context made without (a library user's, a spec's). */
+export function topPool(ctx: Pick<CollectorContext, 'top' | 'intervalMs' | 'timeoutMs' | 'scheduler'>, env?: NodeJS.ProcessEnv): TopPool {
+  if (ctx.top) return ctx.top;
+  let pool = fallbackPools.get(ctx);
+  if (!pool) fallbackPools.set(ctx, (pool = createTopPool({ intervalMs: ctx.intervalMs, timeoutMs: ctx.timeoutMs, scheduler: ctx.scheduler, ...(env ? { env } : {}) })));
+  return pool;
 }
 
 // ---- processes: top -l 0 -s <s> -stats pid,cpu,mem,state,command ----------------------------

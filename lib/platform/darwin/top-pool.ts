@@ -3,7 +3,6 @@
 // the first user, stopped when the last one releases it, so each topic alone still gets its
 // figures and both together start `top` once.
 import { map, Observable, type SchedulerLike, type Subscription } from 'rxjs';
-import type { CollectorContext } from '../../collectors/context.js';
 import { resolveTool } from '../../tools/run-tool.js';
 import { latestReading, type LatestReading } from './latest-reading.js';
 import { loopSeconds, loopToolOutput } from './loop-tool.js';
@@ -38,7 +37,7 @@ export interface TopPoolOptions {
 }
 
 /** top's samples, one per interval (the first one's %CPU has nothing to measure against: TopReading.index 0). */
-export function topSamples(file: string, intervalMs: number, env: NodeJS.ProcessEnv | undefined, scheduler: CollectorContext['scheduler']): Observable<TopSample> {
+export function topSamples(file: string, intervalMs: number, env: NodeJS.ProcessEnv | undefined, scheduler: SchedulerLike): Observable<TopSample> {
   return new Observable<TopSample>((subscriber) => {
     const splitter = createTopSplitter((text) => {
       try {
@@ -93,14 +92,4 @@ export function createTopPool(options: TopPoolOptions): TopPool {
       };
     },
   };
-}
-
-const fallbackPools = new WeakMap<object, TopPool>();
-
-/** The context's top loop, or one of its own for a context made without (a library user's, a spec's). */
-export function topPool(ctx: Pick<CollectorContext, 'top' | 'intervalMs' | 'timeoutMs' | 'scheduler'>, env?: NodeJS.ProcessEnv): TopPool {
-  if (ctx.top) return ctx.top;
-  let pool = fallbackPools.get(ctx);
-  if (!pool) fallbackPools.set(ctx, (pool = createTopPool({ intervalMs: ctx.intervalMs, timeoutMs: ctx.timeoutMs, scheduler: ctx.scheduler, ...(env ? { env } : {}) })));
-  return pool;
 }

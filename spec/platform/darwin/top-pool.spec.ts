@@ -103,7 +103,7 @@ test('macOS disk I/O: rates between two samples of top, over the time between th
 });
 
 test('macOS disk I/O: top still starting is an error the collector reports (its sizes go on); a sample without a Disks line gives null totals with why', async () => {
-  await topDiskIoSource(leaseOf([undefined]), 10).read([]).then(() => assert.unreachable(), (e: Error) => assert.match(e.message, /top: no sample yet/));
+  await Promise.resolve(topDiskIoSource(leaseOf([undefined]), 10).read([])).then(() => assert.unreachable(), (e: Error) => assert.match(e.message, /top: no sample yet/));
   const bare: DiskIoReading = await topDiskIoSource(leaseOf([{ sample: { ...ventura, disks: null }, at: 1, index: 1 }]), 10).read([]);
   assert.is(bare.machine, null);
   assert.match(bare.skipped.join('\n'), /no Disks line/);
