@@ -36,6 +36,7 @@ import type { CollectorHealth, DiskIoTotals, DiskStats, ProcessStats, SystemStat
 import { diskIoOf, disksOf, type DiskReading } from './collectors/disk.js';
 import { TOPICS } from './types.js';
 import { createAgentPool } from './platform/win32/agent-pool.js';
+import { createTopPool } from './platform/darwin/top-pool.js';
 
 export type { MonitorOptions } from './monitor-options.js';
 
@@ -101,6 +102,10 @@ export function createMonitor(options: MonitorOptions = {}): Monitor {
   const agent = resolved.platform === 'win32'
     ? createAgentPool({ onFailure: (reason) => logger.warnOnce('win32-agent', `${reason}; starting it again with backoff`) })
     : undefined;
+  // macOS: one `top -l 0` loop for the processes and disk collectors, started by the first (top-pool.ts).
+  const top = resolved.platform === 'darwin'
+    ? createTopPool({ intervalMs: Math.min(resolved.intervals.processes, resolved.intervals.disk), timeoutMs: resolved.timeoutMs, scheduler })
+    : undefined;
   const closed$ = new ReplaySubject<void>(1);
   let closed = false;
   const healthSubjects = Object.fromEntries(
@@ -147,6 +152,7 @@ export function createMonitor(options: MonitorOptions = {}): Monitor {
       sysRoot: resolved.sysRoot,
       platform: resolved.platform,
       ...(agent ? { agent } : {}),
+      ...(top ? { top } : {}),
       grid,
     };
     const shared = defer((): Observable<Sample<T>> => {

@@ -1,6 +1,7 @@
 import type { Observable, SchedulerLike } from 'rxjs';
 import type { Sample } from './sample.js';
 import type { AgentPool } from '../platform/win32/agent-pool.js';
+import type { TopPool } from '../platform/darwin/top-pool.js';
 import type { GridOrigin } from '../stream/grid.js';
 
 /** What every collector factory receives. Paths are injectable so specs run on captured trees. */
@@ -18,6 +19,8 @@ export interface CollectorContext {
   platform: NodeJS.Platform;
   /** win32: the monitor's one agent child, shared by the collectors that need it (one is made when absent). */
   agent?: AgentPool;
+  /** darwin: the monitor's one `top -l 0` loop, shared by the processes and disk collectors (one is made when absent). */
+  top?: TopPool;
   /** The monitor's grid origin: pass it to poll() so readings land on the grid the messages use. */
   grid?: GridOrigin;
 }

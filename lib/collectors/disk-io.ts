@@ -12,7 +12,16 @@ export interface IoCounters {
   writes: number | null;
   /** Milliseconds the device had I/O in flight (diskstats' "time spent doing I/Os"). */
   busyMs: number | null;
+  /**
+   * How coarse the byte counters are, in bytes (1 when exact; macOS `top` prints "4825G": 1 GiB).
+   * Coarser than COARSEST_RATE_STEP, no byte rate is computed: it would be 0 most ticks and a jump
+   * of a whole step in one, i.e. made up.
+   */
+  granularity?: number;
 }
+
+/** The coarsest byte counter a per-second rate is computed from (1 MiB: ±0.5 MiB/s at 2 s). */
+export const COARSEST_RATE_STEP = 1024 ** 2;
 
 /** The counters of the device behind one listed filesystem. */
 export interface MountIo extends IoCounters {
@@ -31,6 +40,11 @@ export interface DiskIoReading {
   machine: IoCounters | null;
   /** Devices or lines left out, each with why: shown in /api/health. */
   skipped: string[];
+  /**
+   * When the counters were taken (scheduler ms), where that is not when read() answered: a loop
+   * tool's latest sample (macOS top). Two reads of one sample then have no time between: no rate.
+   */
+  at?: number;
 }
 
 /**
@@ -99,9 +113,10 @@ function perSecond(now: number | null, then: number | null | undefined, seconds:
 /** The I/O fields of one device, from its counters now and at the previous reading (`undefined`: none). */
 export function ioFields(now: IoCounters, then: IoCounters | undefined, seconds: number): DiskIoFields {
   const busy = perSecond(now.busyMs, then?.busyMs, seconds);
+  const exact = (now.granularity ?? 1) <= COARSEST_RATE_STEP;
   return {
-    readBytesPerSec: perSecond(now.readBytes, then?.readBytes, seconds),
-    writeBytesPerSec: perSecond(now.writtenBytes, then?.writtenBytes, seconds),
+    readBytesPerSec: exact ? perSecond(now.readBytes, then?.readBytes, seconds) : null,
+    writeBytesPerSec: exact ? perSecond(now.writtenBytes, then?.writtenBytes, seconds) : null,
     readsPerSec: perSecond(now.reads, then?.reads, seconds),
     writesPerSec: perSecond(now.writes, then?.writes, seconds),
     // ms busy per s elapsed / 10 = percent; the kernel's tick accounting can overshoot the wall clock a little.
@@ -116,6 +131,9 @@ export function ioFields(now: IoCounters, then: IoCounters | undefined, seconds:
 
 export function totalsOf(now: IoCounters | null, then: IoCounters | null | undefined, seconds: number): DiskIoTotals {
   if (!now) return NO_DISK_IO_TOTALS;
+  if ((now.granularity ?? 1) > COARSEST_RATE_STEP) {
+    return { readBytesPerSec: null, writeBytesPerSec: null, readBytes: now.readBytes, writtenBytes: now.writtenBytes };
+  }
   return {
     readBytesPerSec: perSecond(now.readBytes, then?.readBytes, seconds),
     writeBytesPerSec: perSecond(now.writtenBytes, then?.writtenBytes, seconds),

@@ -1,5 +1,5 @@
 import { statfs as statfsAsync } from 'node:fs/promises';
-import { map, type Observable } from 'rxjs';
+import { defer, finalize, type Observable } from 'rxjs';
 import type { Sample } from './sample.js';
 import type si from 'systeminformation';
 import { systeminformation } from './systeminformation.js';
@@ -12,9 +12,10 @@ import { oneLine } from '../format/one-line.js';
 import { parseMountinfo, type MountInfo } from '../procfs/mountinfo.js';
 import { readText } from '../procfs/read.js';
 import { round2 } from '../format/round.js';
-import { darwinDisks } from '../platform/darwin/collectors.js';
+import { darwinDiskSampler, topPool } from '../platform/darwin/samplers.js';
+import { topDiskIoSource } from '../platform/darwin/disk-io.js';
 import { withDeadline } from './deadline.js';
-import { win32DiskSampler, withAgent } from '../platform/win32/samplers.js';
+import { win32DiskIoSource, win32DiskSizes, withAgent } from '../platform/win32/samplers.js';
 
 export interface DiskOptions {
   /** Include network and FUSE filesystems (nfs, cifs, sshfs, …). Off: a hung server blocks statfs. */
@@ -48,8 +49,9 @@ export function diskIoOf(value: DiskStats[] | DiskReading): DiskIoTotals {
 }
 
 /**
- * The I/O source of this platform. Linux: /proc/diskstats. macOS and Windows sources plug in here
- * (pending wiring): until then their disks carry null I/O fields and a null machine-wide line.
+ * The I/O source of this platform for diskSampler(): Linux: /proc/diskstats. macOS and Windows
+ * read theirs from the monitor's shared child (top loop, PowerShell agent), which their own
+ * collectors hold a lease on (darwinDiskCollector, win32DiskCollector): null here.
  */
 export function platformDiskIoSource(ctx: Pick<CollectorContext, 'platform' | 'procRoot' | 'sysRoot'>): DiskIoSource | null {
   return ctx.platform === 'linux' ? procfsDiskIoSource(ctx.procRoot, ctx.sysRoot) : null;
@@ -147,31 +149,58 @@ export const diskCollector: CollectorFactory<DiskReading, DiskOptions> = (ctx, o
     grid: ctx.grid,
   });
 
-/** macOS: the mount table once (and when /Volumes changes) and statfs per volume; no per-disk I/O yet. */
+/**
+ * macOS: the mount table once (and when /Volumes changes) and statfs per volume; I/O: the
+ * machine-wide totals of top's Disks line, from the monitor's one top loop (shared with the
+ * processes collector). top has no per-disk figures: each disk row keeps null I/O fields.
+ */
 function darwinDiskCollector(ctx: CollectorContext, options: DiskOptions): Observable<Sample<DiskReading>> {
   const includeNetworkFs = options.includeNetworkFs ?? false;
   const statfsTimeoutMs = options.statfsTimeoutMs ?? Math.min(1000, Math.max(10, Math.floor(ctx.timeoutMs / 2)));
   const statfs = options.statfs ?? ((path: string) => statfsAsync(path));
-  return darwinDisks(ctx, { statfsTimeoutMs, statfs, isListed: (t, m) => isListedFilesystem(t, m, includeNetworkFs), toStats: (m, sizes) => ({ ...diskStats(m, sizes), ...NO_DISK_IO }) }).pipe(
-    map((sample) => ({ ...sample, value: { disks: sample.value, io: NO_DISK_IO_TOTALS } })),
-  );
+  return defer(() => {
+    const volumes = darwinDiskSampler(ctx, { statfsTimeoutMs, statfs, isListed: (t, m) => isListedFilesystem(t, m, includeNetworkFs), toStats: (m, sizes) => ({ ...diskStats(m, sizes), ...NO_DISK_IO }) });
+    const lease = options.ioSource === undefined ? topPool(ctx).acquire() : undefined;
+    const io = lease ? topDiskIoSource(lease, Math.max(10, ctx.timeoutMs - 100)) : options.ioSource ?? null;
+    const sizes: SizesSource = {
+      name: 'mount + statfs',
+      mounts: () => [], // top's totals are not per mount
+      async sizes() {
+        const list = (await volumes.sample())?.value ?? [];
+        return { mounts: list.map((d) => ({ device: d.device, mountpoint: d.mountpoint, source: d.device, fstype: d.fstype })), sizes: list };
+      },
+    };
+    return poll(() => withDiskIo(ctx, sizes, io), {
+      intervalMs: ctx.intervalMs,
+      timeoutMs: ctx.timeoutMs,
+      primeMs: ctx.primeMs,
+      placeholder: DISK_PLACEHOLDER,
+      scheduler: ctx.scheduler,
+      grid: ctx.grid,
+    }).pipe(finalize(() => { volumes.stop(); lease?.release(); }));
+  });
 }
 
-/** Windows: the agent's drive list and statfs per drive; no per-disk I/O yet. */
+/**
+ * Windows: the agent's drive list and statfs per drive; I/O from the same agent (one "diskio"
+ * request per reading: each drive's volume, and the physical disks for the machine-wide line).
+ */
 function win32DiskCollector(ctx: CollectorContext, options: DiskOptions): Observable<Sample<DiskReading>> {
   const includeNetworkFs = options.includeNetworkFs ?? false;
   const statfsTimeoutMs = options.statfsTimeoutMs ?? Math.min(1000, Math.max(10, Math.floor(ctx.timeoutMs / 2)));
   const statfs = options.statfs ?? ((path: string) => statfsAsync(path));
-  return withAgent(ctx, (lease) => poll(() => win32DiskSampler(lease, { includeNetworkFs, statfsTimeoutMs, statfs }), {
+  return withAgent(ctx, (lease) => poll(() => withDiskIo(
+    ctx,
+    win32DiskSizes(lease, { includeNetworkFs, statfsTimeoutMs, statfs }),
+    options.ioSource === undefined ? win32DiskIoSource(lease) : options.ioSource,
+  ), {
     intervalMs: ctx.intervalMs,
     timeoutMs: ctx.timeoutMs,
     primeMs: ctx.primeMs,
-    placeholder: [] as DiskSizes[],
+    placeholder: DISK_PLACEHOLDER,
     scheduler: ctx.scheduler,
     grid: ctx.grid,
-  })).pipe(
-    map((sample) => ({ ...sample, value: { disks: sample.value.map((d) => ({ ...d, ...NO_DISK_IO })), io: NO_DISK_IO_TOTALS } })),
-  );
+  }));
 }
 
 /** One subscription's sampler (the bench drives it directly to time one reading). */
@@ -192,8 +221,8 @@ export function diskSampler(ctx: CollectorContext, options: DiskOptions = {}): S
 interface SizesSource {
   readonly name: string;
   /** The filesystems listed now (cheap on Linux: the mount table); what the I/O baseline reads. */
-  mounts(): MountRef[] | Promise<MountRef[]>;
-  sizes(): Promise<{ mounts: MountRef[]; sizes: DiskSizes[] }>;
+  mounts(signal?: AbortSignal): MountRef[] | Promise<MountRef[]>;
+  sizes(signal?: AbortSignal): Promise<{ mounts: MountRef[]; sizes: DiskSizes[] }>;
 }
 
 /**
@@ -211,13 +240,12 @@ function withDiskIo(ctx: Pick<CollectorContext, 'scheduler'>, sizes: SizesSource
     }
   };
   const sampler: Sampler<DiskReading> = {
-    async sample() {
-      const { mounts, sizes: list } = await sizes.sizes();
+    async sample(signal) {
+      const { mounts, sizes: list } = await sizes.sizes(signal);
       if (!io) {
         return { value: { disks: list.map((d) => ({ ...d, ...NO_DISK_IO })), io: NO_DISK_IO_TOTALS }, source: sizes.name };
       }
       const reading = await readIo(mounts);
-      const at = ctx.scheduler.now();
       if (reading instanceof Error) {
         previous = undefined;
         return {
@@ -226,6 +254,7 @@ function withDiskIo(ctx: Pick<CollectorContext, 'scheduler'>, sizes: SizesSource
           skipped: [`disk I/O: ${oneLine(reading)}`],
         };
       }
+      const at = reading.at ?? ctx.scheduler.now();
       const { perMount, totals } = ioRates(reading, previous, at);
       previous = snapshotOf(reading, at);
       const disks = list.map((d) => ({ ...d, ...(perMount.get(d.mountpoint) ?? NO_DISK_IO) }));
@@ -234,9 +263,9 @@ function withDiskIo(ctx: Pick<CollectorContext, 'scheduler'>, sizes: SizesSource
     },
   };
   if (io) {
-    sampler.baseline = async () => {
-      const reading = await readIo(await sizes.mounts());
-      if (!(reading instanceof Error)) previous = snapshotOf(reading, ctx.scheduler.now());
+    sampler.baseline = async (signal) => {
+      const reading = await readIo(await sizes.mounts(signal));
+      if (!(reading instanceof Error)) previous = snapshotOf(reading, reading.at ?? ctx.scheduler.now());
     };
   }
   return sampler;

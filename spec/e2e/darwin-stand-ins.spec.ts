@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { checkCpu, checkDisk, checkGpuList, checkMemory, checkProcesses, STATS_KEYS } from '../helpers/contract.js';
+import { checkCpu, checkDisk, checkDiskIo, checkGpuList, checkMemory, checkProcesses, STATS_KEYS } from '../helpers/contract.js';
 import { getJson, ROOT, startProcess, type RunningService } from '../helpers/service.js';
 import { connect, type TestClient } from '../helpers/ws-client.js';
 import { promtoolCheck, parseSamples } from '../helpers/promtool.js';
@@ -99,17 +99,32 @@ it('one WebSocket client on every topic: macOS values through the contract, loop
 
   const health = (await getJson(`${service.url}/api/health`)).body.collectors;
   assert.equal(['memory', 'processes', 'network', 'disk', 'gpu'].map((t) => [t, health[t].state, health[t].source]),
-    [['memory', 'ok', 'vm_stat loop'], ['processes', 'ok', 'top loop'], ['network', 'ok', 'netstat loop'], ['disk', 'ok', 'mount + statfs'], ['gpu', 'ok', 'ioreg']]);
+    [['memory', 'ok', 'vm_stat loop'], ['processes', 'ok', 'top loop'], ['network', 'ok', 'netstat loop'], ['disk', 'ok', 'mount + statfs + top loop'], ['gpu', 'ok', 'ioreg']]);
+  // Disk I/O: macOS gives machine-wide totals only (top's Disks line, from the same top loop the
+  // processes use): every disk row's I/O fields null, diskIO the capture's cumulative totals. top
+  // prints them to the GiB ("4825G"), too coarse for a per-second rate: the rates are null (with
+  // why in health), not the 0 a replayed sample would give.
+  for (const d of last.disk) {
+    for (const k of ['readBytesPerSec', 'writeBytesPerSec', 'readsPerSec', 'writesPerSec', 'busyPercent', 'readBytes', 'writtenBytes', 'reads', 'writes', 'ioTime']) {
+      assert.is(d[k], null, `disk ${d.mountpoint}.${k}: macOS has no per-disk figures`);
+    }
+  }
+  checkDiskIo(last.diskIO);
+  assert.equal(last.diskIO, { readBytesPerSec: null, writeBytesPerSec: null, readBytes: 4825 * GIB, writtenBytes: 4607 * GIB });
+  assert.ok(health.disk.skipped?.some((r: string) => /top prints the byte totals to the GiB/.test(r)), JSON.stringify(health.disk));
 
   const metrics = await (await fetch(`${service.url}/metrics`)).text();
   const lint = promtoolCheck(metrics);
   assert.is(lint.output, '', 'promtool check metrics is clean');
   const util = parseSamples(metrics).find((s) => s.name === 'widgets_gpu_utilization_ratio');
   assert.is(util?.value, 0.17);
+  const physical = (name: string) => parseSamples(metrics).find((s) => s.name === name)?.value;
+  assert.equal([physical('widgets_disk_physical_read_bytes_total'), physical('widgets_disk_physical_written_bytes_total')], [4825 * GIB, 4607 * GIB]);
+  assert.not.match(metrics, /^widgets_disk_read_bytes_total\{/m, 'no per-disk I/O series on macOS');
 
   const all_ = starts(log);
   const count = (tool: string) => all_.filter((s) => s.tool === tool).length;
-  // The loop tools: once each, for the whole run.
+  // The loop tools: once each, for the whole run (top once for both the processes and the disk topic).
   assert.equal([count('top'), count('vm_stat'), count('netstat'), count('mount')], [1, 1, 1, 1], JSON.stringify(all_));
   assert.ok(count('sysctl') <= 1, 'sysctl vm.swapusage once per 30 memory readings');
   // Per tick in steady state: ioreg only, at most once per tick.
@@ -207,3 +222,37 @@ faults('the broken collectors report why and are restarted with backoff; every o
 });
 
 faults.run();
+
+const diskOnly = suite<{ dir: string; service: RunningService }>('darwin path: a client of the disk topic alone', {} as never);
+
+diskOnly.before(async (ctx) => {
+  ctx.dir = mkdtempSync(join(tmpdir(), 'darwin-disk-only-'));
+  ctx.service = await startProcess(process.execPath, [SERVE, String(INTERVAL_MS)], serviceEnv(ctx.dir));
+});
+
+diskOnly.after(async (ctx) => {
+  if (ctx.service) await ctx.service.stop('SIGTERM');
+  rmSync(ctx.dir, { recursive: true, force: true });
+});
+
+diskOnly('gets the machine-wide totals from top, started once for it; top stops when the client leaves', async ({ service, dir }) => {
+  const log = join(dir, 'tools.log');
+  const client = await connect(`${service.url.replace(/^http/, 'ws')}/ws/stats?topics=disk`);
+  try {
+    const [m] = await client.waitFor((x) => x.json?.diskIO?.readBytes != null, 1, 10_000);
+    assert.equal(Object.keys(m!.json).filter((k) => k !== 'timestamp' && k !== 'uptime').sort(), ['disk', 'diskIO']);
+    assert.is(m!.json.diskIO.writtenBytes, 4607 * GIB);
+    const health = (await getJson(`${service.url}/api/health`)).body.collectors;
+    assert.is(health.processes.state, 'idle', 'the processes collector never ran: the disk collector started top itself');
+    const count = (tool: string) => starts(log).filter((s) => s.tool === tool).length;
+    assert.is(count('top'), 1);
+    const topPid = starts(log).find((s) => s.tool === 'top')!.pid;
+    await client.close();
+    // The collectors linger 400 ms after the last client, then the last lease stops top.
+    await until(() => !isAlive(topPid), 5000, 'top stopped with its last user');
+  } finally {
+    await client.close();
+  }
+});
+
+diskOnly.run();

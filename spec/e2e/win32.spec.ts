@@ -12,7 +12,7 @@ import * as assert from 'uvu/assert';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import { checkCpu, checkDisk, checkGpuList, checkMemory, checkNetwork, checkProcesses, checkStats, STATS_KEYS } from '../helpers/contract.js';
+import { checkCpu, checkDisk, checkDiskIo, checkGpuList, checkMemory, checkNetwork, checkProcesses, checkStats, STATS_KEYS } from '../helpers/contract.js';
 import { CLI, getJson, ROOT, startProcess, type RunningService } from '../helpers/service.js';
 import { connect, type TestClient } from '../helpers/ws-client.js';
 import { promtoolCheck } from '../helpers/promtool.js';
@@ -58,7 +58,7 @@ it('every topic answers from the Windows sources, health says which', async ({ s
   const expected: Record<string, string> = {
     cpu: 'os.cpus',
     memory: 'os + powershell agent',
-    disk: 'powershell agent + statfs',
+    disk: 'powershell agent + statfs + IOCTL_DISK_PERFORMANCE',
     network: 'powershell agent',
     processes: 'powershell agent',
   };
@@ -88,6 +88,18 @@ it('REST: /api/stats and each part hold to the contract, with what the capture s
   const disk = (await getJson(`${service.url}/api/stats/disk`)).body;
   assert.equal(disk.map((d: any) => [d.mountpoint, d.fstype]), [['C:\\', 'FAT32'], ['D:\\', 'NTFS']], 'local drives with a file system; not the empty A:\\ or the CD drive');
   checkDisk(disk, diskRoot);
+  // Disk I/O from the agent's diskio answer: C: has its volume's counters (gopsutil's real C:
+  // reading), D: has no volume entry in the capture, so its I/O fields stay null. The stand-in
+  // replays one answer, so nothing moves: rates are 0, not null (two readings, no change).
+  const c = disk.find((d: any) => d.mountpoint === 'C:\\');
+  assert.equal([c.readBytes, c.writtenBytes, c.reads, c.writes], [9112945664, 5878823936, 257409, 272518]);
+  assert.equal([c.readBytesPerSec, c.writeBytesPerSec, c.readsPerSec, c.writesPerSec], [0, 0, 0, 0]);
+  assert.equal([c.busyPercent, c.ioTime], [null, null], 'no busy time from DISK_PERFORMANCE: null, not 0');
+  const d = disk.find((x: any) => x.mountpoint === 'D:\\');
+  assert.equal([d.readBytes, d.readBytesPerSec, d.writeBytesPerSec], [null, null, null]);
+  // Machine-wide: the physical disk (PhysicalDrive0) once, not the volumes on it again.
+  checkDiskIo(body.diskIO);
+  assert.equal(body.diskIO, { readBytesPerSec: 0, writeBytesPerSec: 0, readBytes: 59462397440, writtenBytes: 40137938432 });
 
   const network = (await getJson(`${service.url}/api/stats/network`)).body;
   assert.equal(network.interfaces.map((i: any) => i.name), ['Ethernet 3', 'Ethernet', 'vEthernet (WSL)', 'Wi-Fi']);
@@ -116,6 +128,9 @@ it('/metrics is promtool-clean and the dashboard page loads', async ({ service }
   assert.is(lint.output, '', lint.output);
   assert.is(lint.code, 0);
   assert.match(text, /widgets_swap_size_bytes 27470594048/);
+  assert.match(text, /^widgets_disk_physical_read_bytes_total 59462397440$/m);
+  assert.match(text, /^widgets_disk_physical_written_bytes_total 40137938432$/m);
+  assert.match(text, /^widgets_disk_read_bytes_total\{device="C:\\\\",mountpoint="C:\\\\"\} 9112945664$/m);
   assert.not.match(text, /^widgets_load1 /m, 'no load average sample on Windows');
   const page = await fetch(`${service.url}/`);
   assert.is(page.status, 200);

@@ -4,10 +4,10 @@ import { defer, finalize, type Observable } from 'rxjs';
 import type { CollectorContext } from '../../collectors/context.js';
 import { poll, type Sampler } from '../../collectors/poll.js';
 import type { Sample } from '../../collectors/sample.js';
-import type { DiskStats, GpuStats, MemoryStats, NetworkStats, ProcessStats } from '../../types.js';
+import type { GpuStats, MemoryStats, NetworkStats, ProcessStats } from '../../types.js';
 import {
-  darwinDiskSampler, darwinGpuSampler, darwinMemorySampler, darwinNetworkSampler, darwinProcessSampler,
-  type DarwinDiskOptions, type DarwinToolOptions, type StoppableSampler,
+  darwinGpuSampler, darwinMemorySampler, darwinNetworkSampler, darwinProcessSampler,
+  type DarwinToolOptions, type StoppableSampler,
 } from './samplers.js';
 
 function pollUntilStopped<T>(ctx: CollectorContext, create: () => Sampler<T> | StoppableSampler<T>, placeholder: T): Observable<Sample<T>> {
@@ -35,10 +35,6 @@ export function darwinProcesses(ctx: CollectorContext, options: DarwinToolOption
 
 export function darwinNetwork(ctx: CollectorContext, placeholder: NetworkStats, options: DarwinToolOptions = {}): Observable<Sample<NetworkStats>> {
   return pollUntilStopped(ctx, () => darwinNetworkSampler(ctx, options), placeholder);
-}
-
-export function darwinDisks(ctx: CollectorContext, options: DarwinDiskOptions): Observable<Sample<DiskStats[]>> {
-  return pollUntilStopped(ctx, () => darwinDiskSampler(ctx, options), []);
 }
 
 export function darwinGpu(ctx: CollectorContext, options: DarwinToolOptions = {}): Observable<Sample<GpuStats[]>> {

@@ -12,6 +12,11 @@
 import { Observable } from 'rxjs';
 import { killTree, spawnTool, toolFailure, type ToolChild } from '../../tools/run-tool.js';
 
+/** Whole seconds for a loop tool's interval argument (they take integers; at least 1). */
+export function loopSeconds(intervalMs: number): number {
+  return Math.max(1, Math.round(intervalMs / 1000));
+}
+
 export function loopToolOutput(file: string, args: readonly string[], env?: NodeJS.ProcessEnv): Observable<string> {
   return new Observable<string>((subscriber) => {
     let child: ToolChild | undefined;

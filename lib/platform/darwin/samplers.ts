@@ -5,7 +5,7 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { statfs as statfsAsync } from 'node:fs/promises';
 import { totalmem } from 'node:os';
-import { Observable, map, scan, skip, type Subscription } from 'rxjs';
+import { Observable, map, scan } from 'rxjs';
 import type { DiskStats, GpuStats, MemoryStats, NetworkStats, ProcessStats } from '../../types.js';
 import type { CollectorContext } from '../../collectors/context.js';
 import type { Sampler } from '../../collectors/poll.js';
@@ -15,11 +15,12 @@ import { resolveTool, runTool } from '../../tools/run-tool.js';
 import { round2 } from '../../format/round.js';
 import { acceleratorGpuStats, parseIoreg, readAccelerators, type AcceleratorReading } from './ioreg.js';
 import { latestReading, type LatestReading } from './latest-reading.js';
-import { lineSplitter, loopToolOutput } from './loop-tool.js';
+import { lineSplitter, loopSeconds, loopToolOutput } from './loop-tool.js';
+import { createTopPool, type TopPool } from './top-pool.js';
+export { loopSeconds } from './loop-tool.js';
 import { parseMountTable, selectDarwinMounts } from './mount.js';
 import { parseNetstatRow, type NetstatInterval } from './netstat.js';
 import { parseSwapUsage, type SwapUsage } from './swapusage.js';
-import { createTopSplitter, parseTopSample, type TopSample } from './top.js';
 import { createVmStatReader, memoryFromVmStat, type VmStatRow } from './vm-stat.js';
 
 /** Where the tools are looked for (PATH), and the RAM size; injectable for specs. */
@@ -37,10 +38,6 @@ const BACKOFF = { firstMs: 2000, maxMs: 60_000 };
 /** How long a reading waits for a loop tool that is still starting (within poll()'s timeout). */
 const patience = (ctx: CollectorContext) => Math.max(10, ctx.timeoutMs - 100);
 
-/** Whole seconds for a loop tool's interval argument (they take integers; at least 1). */
-export function loopSeconds(intervalMs: number): number {
-  return Math.max(1, Math.round(intervalMs / 1000));
-}
 
 function tool(name: string, env: NodeJS.ProcessEnv | undefined): string {
   const found = resolveTool(name, (env ?? process.env).PATH, 'darwin');
@@ -117,42 +114,30 @@ export function darwinMemorySampler(ctx: CollectorContext, options: DarwinToolOp
   };
 }
 
+const fallbackPools = new WeakMap<object, TopPool>();
+
+/** The context's top loop, or one of its own for a context made without (a library user's, a spec's). */
+export function topPool(ctx: Pick<CollectorContext, 'top' | 'intervalMs' | 'timeoutMs' | 'scheduler'>, env?: NodeJS.ProcessEnv): TopPool {
+  if (ctx.top) return ctx.top;
+  let pool = fallbackPools.get(ctx);
+  if (!pool) fallbackPools.set(ctx, (pool = createTopPool({ intervalMs: ctx.intervalMs, timeoutMs: ctx.timeoutMs, scheduler: ctx.scheduler, ...(env ? { env } : {}) })));
+  return pool;
+}
+
 // ---- processes: top -l 0 -s <s> -stats pid,cpu,mem,state,command ----------------------------
 
 const STATES: Record<string, string> = { sleeping: 'sleep', running: 'running', stopped: 'stop', zombie: 'zombie', stuck: 'disk-sleep', halted: 'dead', idle: 'idle' };
 
-/** top's samples after the first (whose %CPU has nothing to measure against), one per interval. */
-export function topSamples(file: string, intervalMs: number, env: NodeJS.ProcessEnv | undefined, scheduler: CollectorContext['scheduler']): Observable<TopSample> {
-  return new Observable<TopSample>((subscriber) => {
-    const splitter = createTopSplitter((text) => {
-      try {
-        subscriber.next(parseTopSample(text));
-      } catch (error) {
-        subscriber.error(error);
-      }
-    });
-    let quiet: Subscription | undefined;
-    const args = ['-l', '0', '-s', String(loopSeconds(intervalMs)), '-stats', 'pid,cpu,mem,state,command'];
-    const inner = loopToolOutput(file, args, env).subscribe({
-      next: (chunk) => {
-        splitter.push(chunk);
-        // top prints a sample at once and then sleeps: 100 ms of quiet means the sample is whole.
-        quiet?.unsubscribe();
-        quiet = scheduler.schedule(() => splitter.flush(), 100);
-      },
-      error: (e) => subscriber.error(e),
-    });
-    return () => { quiet?.unsubscribe(); inner.unsubscribe(); };
-  }).pipe(skip(1));
-}
-
 export function darwinProcessSampler(ctx: CollectorContext, options: DarwinToolOptions & { exposeCommandLine?: boolean } = {}): StoppableSampler<ProcessStats[]> {
   const total = options.totalMemory ?? totalmem();
-  const samples = keeper(ctx, 'top', () => topSamples(tool('top', options.env), ctx.intervalMs, options.env, ctx.scheduler));
+  // The monitor's one top loop, shared with the disk collector (its Disks line).
+  const lease = topPool(ctx, options.env).acquire();
   return {
     async sample(signal) {
-      const sample = await samples.readOrNothing(signal, patience(ctx));
-      if (!sample) return undefined;
+      const reading = await lease.read(signal, patience(ctx));
+      // top's first sample has no interval behind its %CPU: nothing emitted until the second.
+      if (!reading || reading.index === 0) return undefined;
+      const { sample } = reading;
       const processes = sample.processes.map((p): ProcessEntry => {
         const rss = p.mem ?? 0;
         // top shows the name (cut to 16 characters), not the arguments: matching sees only that.
@@ -171,7 +156,7 @@ export function darwinProcessSampler(ctx: CollectorContext, options: DarwinToolO
       processes.sort((a, b) => b.cpu - a.cpu || b.rss - a.rss || a.pid - b.pid);
       return { value: processes, source: 'top loop' };
     },
-    stop: () => samples.stop(),
+    stop: () => lease.release(),
   };
 }
 

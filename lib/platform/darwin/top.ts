@@ -7,7 +7,7 @@
 // COMMAND is cut to 16 characters and may contain spaces ("Notion Helpe"); every other column is one
 // token, so a row is read by the header: the columns before COMMAND from the left, the ones after
 // it from the right, and COMMAND is what lies between.
-import { parseScaled } from './units.js';
+import { parseScaled, scaleOf } from './units.js';
 
 export interface TopProcess {
   pid: number;
@@ -27,6 +27,8 @@ export interface TopDiskCounters {
   readBytes: number;
   writes: number;
   writtenBytes: number;
+  /** The coarser of the two byte figures' units, bytes ("4825G": 1024³): how far the figures may be off. */
+  granularity: number;
 }
 
 /** Cumulative since boot: `Networks: packets: 58024613/40G in, 43233080/8920M out.` */
@@ -52,7 +54,7 @@ export function parseTopDisks(line: string): TopDiskCounters | null {
   const readBytes = parseScaled(m[2]!);
   const writtenBytes = parseScaled(m[4]!);
   if (readBytes === undefined || writtenBytes === undefined) return null;
-  return { reads: Number(m[1]), readBytes, writes: Number(m[3]), writtenBytes };
+  return { reads: Number(m[1]), readBytes, writes: Number(m[3]), writtenBytes, granularity: Math.max(scaleOf(m[2]!), scaleOf(m[4]!)) };
 }
 
 export function parseTopNetworks(line: string): TopNetworkCounters | null {

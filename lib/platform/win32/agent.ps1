@@ -191,36 +191,48 @@ public static class WidgetsAgent
     [DllImport("kernel32.dll", SetLastError = true)]
     static extern bool DeviceIoControl(IntPtr device, uint code, IntPtr inBuf, int inSize, IntPtr outBuf, int outSize, out int returned, IntPtr overlapped);
     [DllImport("kernel32.dll")] static extern bool CloseHandle(IntPtr handle);
+    // DISK_PERFORMANCE of one device ("\\.\PhysicalDrive0", or a volume "\\.\C:" as gopsutil reads
+    // it): null when it cannot be opened or does not answer (an empty card reader).
+    static string Perf(IntPtr buf, string device, string name, string kind)
+    {
+        IntPtr h = CreateFileW(device, 0, 3, IntPtr.Zero, 3, 0, IntPtr.Zero);
+        if (h == new IntPtr(-1)) return null;
+        try
+        {
+            int returned;
+            if (!DeviceIoControl(h, 0x00070020, IntPtr.Zero, 0, buf, 88, out returned, IntPtr.Zero)) return null;
+            return "{\"name\":" + Str(name) + ",\"kind\":" + Str(kind)
+                + ",\"readBytes\":" + Num(Marshal.ReadInt64(buf, 0)) + ",\"writtenBytes\":" + Num(Marshal.ReadInt64(buf, 8))
+                + ",\"readTime100ns\":" + Num(Marshal.ReadInt64(buf, 16)) + ",\"writeTime100ns\":" + Num(Marshal.ReadInt64(buf, 24))
+                + ",\"idleTime100ns\":" + Num(Marshal.ReadInt64(buf, 32))
+                + ",\"reads\":" + Num((uint)Marshal.ReadInt32(buf, 40)) + ",\"writes\":" + Num((uint)Marshal.ReadInt32(buf, 44))
+                + ",\"queryTime100ns\":" + Num(Marshal.ReadInt64(buf, 56)) + "}";
+        }
+        finally { CloseHandle(h); }
+    }
+
+    // The physical disks (kind "disk": what the machine-wide line sums, each once) and the volume
+    // behind each local drive letter (kind "volume", named as DriveInfo names the drive: "C:\\").
     public static string DiskIo()
     {
-        var b = new StringBuilder("[");
-        bool first = true;
+        var items = new List<string>();
         IntPtr buf = Marshal.AllocHGlobal(88);
         try
         {
             for (int n = 0; n < 32; n++)
             {
-                IntPtr h = CreateFileW("\\\\.\\PhysicalDrive" + n, 0, 3, IntPtr.Zero, 3, 0, IntPtr.Zero);
-                if (h == new IntPtr(-1)) continue;
-                try
-                {
-                    int returned;
-                    if (!DeviceIoControl(h, 0x00070020, IntPtr.Zero, 0, buf, 88, out returned, IntPtr.Zero)) continue;
-                    string item = "{\"name\":" + Str("PhysicalDrive" + n)
-                        + ",\"readBytes\":" + Num(Marshal.ReadInt64(buf, 0)) + ",\"writtenBytes\":" + Num(Marshal.ReadInt64(buf, 8))
-                        + ",\"readTime100ns\":" + Num(Marshal.ReadInt64(buf, 16)) + ",\"writeTime100ns\":" + Num(Marshal.ReadInt64(buf, 24))
-                        + ",\"idleTime100ns\":" + Num(Marshal.ReadInt64(buf, 32))
-                        + ",\"reads\":" + Num((uint)Marshal.ReadInt32(buf, 40)) + ",\"writes\":" + Num((uint)Marshal.ReadInt32(buf, 44))
-                        + ",\"queryTime100ns\":" + Num(Marshal.ReadInt64(buf, 56)) + "}";
-                    if (!first) b.Append(',');
-                    b.Append(item);
-                    first = false;
-                }
-                finally { CloseHandle(h); }
+                string item = Perf(buf, "\\\\.\\PhysicalDrive" + n, "PhysicalDrive" + n, "disk");
+                if (item != null) items.Add(item);
+            }
+            foreach (var d in DriveInfo.GetDrives())
+            {
+                if (d.DriveType != DriveType.Fixed && d.DriveType != DriveType.Removable) continue;
+                string item = Perf(buf, "\\\\.\\" + d.Name.TrimEnd('\\'), d.Name, "volume");
+                if (item != null) items.Add(item);
             }
         }
         finally { Marshal.FreeHGlobal(buf); }
-        return b.Append(']').ToString();
+        return "[" + string.Join(",", items.ToArray()) + "]";
     }
 
     // A Job Object that kills every process in it when its last handle closes: when this agent

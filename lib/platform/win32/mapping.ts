@@ -6,6 +6,7 @@ import type { DiskStats, GpuStats, ProcessStats } from '../../types.js';
 import { gpuStats, vendorOf } from '../../collectors/gpu/gpu-stats.js';
 import type { InterfaceCounters } from '../../procfs/net-dev.js';
 import { round2 } from '../../format/round.js';
+import { addCounters, type DiskIoReading, type IoCounters, type MountIo } from '../../collectors/disk-io.js';
 
 export class AgentAnswerError extends Error {
   override name = 'AgentAnswerError';
@@ -43,8 +44,14 @@ export interface AgentSwap {
  * difference of two readings (diskBusyPercent).
  */
 export interface DiskIoCounters {
-  /** "PhysicalDrive0" */
+  /** "PhysicalDrive0" for a disk; the drive root ("C:\\", as DriveInfo names it) for a volume. */
   name: string;
+  /**
+   * disk: a physical disk (\\.\PhysicalDriveN), what the machine-wide line sums, each once;
+   * volume: the volume behind a drive letter (\\.\C:), the figures of that drive's row.
+   * An answer without a kind (agents before volumes were asked) is a disk.
+   */
+  kind: 'disk' | 'volume';
   readBytes: number;
   writtenBytes: number;
   reads: number;
@@ -208,6 +215,7 @@ const HUNDRED_NS_PER_MS = 10_000;
 export function diskIoCountersFromAgent(data: unknown): DiskIoCounters[] {
   return rows(data, 'diskio').map((r) => ({
     name: str(r, 'name', 'diskio'),
+    kind: diskIoKind(r),
     readBytes: num(r, 'readBytes', 'diskio'),
     writtenBytes: num(r, 'writtenBytes', 'diskio'),
     reads: num(r, 'reads', 'diskio'),
@@ -217,6 +225,37 @@ export function diskIoCountersFromAgent(data: unknown): DiskIoCounters[] {
     idleTimeMs: r.idleTime100ns === undefined ? null : num(r, 'idleTime100ns', 'diskio') / HUNDRED_NS_PER_MS,
     queryTimeMs: r.queryTime100ns === undefined ? null : num(r, 'queryTime100ns', 'diskio') / HUNDRED_NS_PER_MS,
   }));
+}
+
+function diskIoKind(r: Row): 'disk' | 'volume' {
+  if (r.kind === undefined || r.kind === 'disk') return 'disk';
+  if (r.kind === 'volume') return 'volume';
+  throw new AgentAnswerError(`agent diskio answer: kind is neither "disk" nor "volume" (${JSON.stringify(r.kind)})`);
+}
+
+/**
+ * One reading of the agent's disk I/O for the disk list: each listed drive gets its volume's
+ * counters (keyed by the volume, so two rows of one volume share one set of figures), and the
+ * machine-wide line sums the physical disks (never the volumes on them: nothing twice).
+ * Busy time is null: DISK_PERFORMANCE has an idle time and a clock, not a busy time since boot,
+ * and the busy % of two readings (diskBusyPercent) is not a cumulative counter ioRates can use.
+ */
+export function diskIoReadingFromAgent(counters: readonly DiskIoCounters[], drives: readonly { mountpoint: string }[]): DiskIoReading {
+  const io = (c: DiskIoCounters): IoCounters => ({
+    readBytes: c.readBytes,
+    writtenBytes: c.writtenBytes,
+    reads: c.reads,
+    writes: c.writes,
+    busyMs: null,
+  });
+  const volumes = new Map(counters.filter((c) => c.kind === 'volume').map((c) => [c.name.toUpperCase(), c]));
+  const mounts = new Map<string, MountIo>();
+  for (const drive of drives) {
+    const volume = volumes.get(drive.mountpoint.toUpperCase());
+    if (volume) mounts.set(drive.mountpoint, { key: volume.name.toUpperCase(), ...io(volume) });
+  }
+  const disks = counters.filter((c) => c.kind === 'disk');
+  return { mounts, machine: disks.length > 0 ? addCounters(disks.map(io)) : null, skipped: [] };
 }
 
 /** Busy % of a disk between two readings (as psutil and Windows' "% Idle Time" complement); null when it cannot be told. */

@@ -7,7 +7,7 @@ import { Observable, using } from 'rxjs';
 import type { CollectorContext } from '../../collectors/context.js';
 import type { Sampler } from '../../collectors/poll.js';
 import type { InterfaceCounters } from '../../procfs/net-dev.js';
-import type { DiskStats, MemoryStats, ProcessStats } from '../../types.js';
+import type { MemoryStats, ProcessStats } from '../../types.js';
 import { withDeadline } from '../../collectors/deadline.js';
 import { createAgentPool, type AgentLease, type AgentPool } from './agent-pool.js';
 import {
@@ -20,9 +20,12 @@ import {
   selectDrives,
   swapFromAgent,
   diskIoCountersFromAgent,
+  diskIoReadingFromAgent,
+  driveFstype,
+  type AgentDrive,
   type AgentProcess,
-  type DiskIoCounters,
 } from './mapping.js';
+import type { DiskIoSource } from '../../collectors/disk-io.js';
 
 export const AGENT_SOURCE = 'powershell agent';
 
@@ -82,11 +85,6 @@ export function win32NetworkCounters(lease: AgentLease): (signal?: AbortSignal) 
   return async (signal) => networkCountersFromAgent(await lease.request('network', { signal }));
 }
 
-/** Per-disk cumulative I/O counters (IOCTL_DISK_PERFORMANCE) from the agent: see diskIoCountersFromAgent. Not yet in a payload. */
-export function win32DiskIoCounters(lease: AgentLease): (signal?: AbortSignal) => Promise<DiskIoCounters[]> {
-  return async (signal) => diskIoCountersFromAgent(await lease.request('diskio', { signal }));
-}
-
 export function win32PhysicalCores(lease: AgentLease): () => Promise<number | null> {
   return async () => physicalCoresFromAgent(await lease.request('cpu'));
 }
@@ -127,25 +125,54 @@ export interface Win32DiskOptions {
   statfs?: (path: string) => Promise<{ bsize: number; blocks: number; bfree: number; bavail: number }>;
 }
 
+/** The sizes half of the Windows disk reading, in the shape disk.ts's withDiskIo joins with the I/O half. */
+export interface Win32DiskSizes {
+  readonly name: string;
+  /** The listed drives (the agent's drive list), what the I/O baseline matches its volumes to. */
+  mounts(signal?: AbortSignal): Promise<DriveRef[]>;
+  sizes(signal?: AbortSignal): Promise<{ mounts: DriveRef[]; sizes: DiskSizes[] }>;
+}
+
+/** A listed drive as the disk collector's MountRef: the drive root is its device and its mount. */
+export interface DriveRef { device: string; mountpoint: string; source: string; fstype: string }
+
 /**
  * The drive list and file systems from the agent, sizes from fs.statfs (GetDiskFreeSpaceW) per
  * drive, each with its own deadline: a hung network drive costs its own row, never the tick. A
  * statfs still running is not asked again, so one hung drive holds one libuv thread, not one per tick.
  */
-export function win32DiskSampler(lease: AgentLease, options: Win32DiskOptions): Sampler<DiskSizes[]> {
+export function win32DiskSizes(lease: AgentLease, options: Win32DiskOptions): Win32DiskSizes {
   const statfs = options.statfs ?? ((path: string) => statfsAsync(path));
   const pending = new Set<string>();
+  const drives = async (signal?: AbortSignal) =>
+    selectDrives(drivesFromAgent(await lease.request('drives', signal ? { signal } : {})), options.includeNetworkFs);
+  const ref = (drive: AgentDrive): DriveRef => ({ device: drive.name, mountpoint: drive.name, source: drive.name, fstype: driveFstype(drive) });
   return {
-    async sample(signal) {
-      const drives = selectDrives(drivesFromAgent(await lease.request('drives', { signal })), options.includeNetworkFs);
-      const sized = await Promise.all(drives.map(async (drive) => {
+    name: `${AGENT_SOURCE} + statfs`,
+    mounts: async (signal) => (await drives(signal)).map(ref),
+    async sizes(signal) {
+      const listed = await drives(signal);
+      const sized = await Promise.all(listed.map(async (drive) => {
         if (pending.has(drive.name)) return undefined;
         pending.add(drive.name);
         const call = statfs(drive.name).finally(() => pending.delete(drive.name));
         const sizes = await withDeadline(call, options.statfsTimeoutMs).catch(() => undefined);
         return sizes && sizes.blocks > 0 ? driveStats(drive, sizes) : undefined;
       }));
-      return { source: `${AGENT_SOURCE} + statfs`, value: sized.filter((d): d is DiskSizes => d !== undefined) };
+      return { mounts: listed.map(ref), sizes: sized.filter((d): d is DiskSizes => d !== undefined) };
+    },
+  };
+}
+
+/**
+ * The disk I/O source of Windows: one "diskio" request to the agent per reading (IOCTL_DISK_PERFORMANCE
+ * on each physical disk and on each drive's volume, answered over stdin: no process started).
+ */
+export function win32DiskIoSource(lease: AgentLease): DiskIoSource {
+  return {
+    name: 'IOCTL_DISK_PERFORMANCE',
+    async read(mounts) {
+      return diskIoReadingFromAgent(diskIoCountersFromAgent(await lease.request('diskio')), mounts);
     },
   };
 }

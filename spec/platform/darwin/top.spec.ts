@@ -13,14 +13,14 @@ test('top -l (Ventura, default columns): rows read by the header, MEM in bytes, 
     [76410, 'wifip2pd', 0, 1200 * K, 'sleeping'],
     [76409, 'mdworker_shared', 0, 1224 * K, 'sleeping'],
   ]);
-  assert.equal(sample.disks, { reads: 47141316, readBytes: 4825 * G, writes: 32699922, writtenBytes: 4607 * G });
+  assert.equal(sample.disks, { reads: 47141316, readBytes: 4825 * G, writes: 32699922, writtenBytes: 4607 * G, granularity: G });
   assert.equal(sample.networks, { packetsIn: 58024613, bytesIn: 40 * G, packetsOut: 43233080, bytesOut: 8920 * 1024 ** 2 });
 });
 
 test('top -l (2026, JETPRI column): the 16-character COMMAND cut and the extra columns', () => {
   const sample = parseTopSample(readDarwinFixture('top/top-l-2026-header.txt'));
   assert.equal(sample.processes.map((p) => [p.pid, p.command, p.mem]), [[99060, 'ContainerMetadat', 4208 * K], [98518, 'com.apple.Safari', 6561 * K]]);
-  assert.equal(sample.disks, { reads: 65403336, readBytes: 832 * G, writes: 42912018, writtenBytes: 1749 * G });
+  assert.equal(sample.disks, { reads: 65403336, readBytes: 832 * G, writes: 42912018, writtenBytes: 1749 * G, granularity: G });
 });
 
 test('-stats pid,cpu,mem,state,command: COMMAND last keeps its spaces; change markers (+/-) are not part of MEM', () => {

@@ -8,6 +8,7 @@ import { ROOT } from '../../helpers/service.js';
 import {
   diskBusyPercent,
   diskIoCountersFromAgent,
+  diskIoReadingFromAgent,
   gpusFromAgent,
   driveFstype,
   driveStats,
@@ -21,6 +22,7 @@ import {
   swapFromAgent,
 } from '../../../lib/platform/win32/mapping.js';
 import { win32MemoryStats } from '../../../lib/platform/win32/samplers.js';
+import { ioRates, snapshotOf } from '../../../lib/collectors/disk-io.js';
 // @ts-expect-error: a plain .mjs script without types
 import { buildCapture } from '../../stand-ins/captures/derive-powershell-capture.mjs';
 
@@ -90,12 +92,51 @@ test('physical cores (a real Win32_Processor answer: i7-12700H, 14 cores)', () =
 test('disk I/O counters (psutil on Windows reads the same IOCTL): cumulative bytes, operations, ms', () => {
   const [disk] = diskIoCountersFromAgent(answer('diskio'));
   assert.equal(disk, {
-    name: 'PhysicalDrive0', readBytes: 59462397440, writtenBytes: 40137938432, reads: 2195561, writes: 1171751,
+    name: 'PhysicalDrive0', kind: 'disk', readBytes: 59462397440, writtenBytes: 40137938432, reads: 2195561, writes: 1171751,
     readTimeMs: 12511, writeTimeMs: 1888, idleTimeMs: null, queryTimeMs: null,
   });
   assert.is(diskBusyPercent(disk!, disk!), null, 'no idle time in that capture: busy % unknown, not 0');
   const a = { ...disk!, idleTimeMs: 1000, queryTimeMs: 5000 };
   assert.is(diskBusyPercent(a, { ...a, idleTimeMs: 2500, queryTimeMs: 7000 }), 25, '1.5 s idle of 2 s');
+  assert.is(diskIoCountersFromAgent([{ ...answer('diskio')[0], kind: undefined }])[0]!.kind, 'disk', 'an answer without a kind (an older agent) is a disk');
+  assert.throws(() => diskIoCountersFromAgent([{ ...answer('diskio')[0], kind: 'partition' }]), /kind is neither "disk" nor "volume"/);
+});
+
+test('disk I/O reading: each listed drive gets its own volume\'s counters (gopsutil\'s real C: reading), the machine-wide line the physical disks only', () => {
+  const counters = diskIoCountersFromAgent(answer('diskio'));
+  assert.equal(counters.map((c) => [c.name, c.kind]), [['PhysicalDrive0', 'disk'], ['C:\\', 'volume'], ['E:\\', 'volume'], ['F:\\', 'volume']]);
+  const drives = [{ mountpoint: 'C:\\' }, { mountpoint: 'D:\\' }];
+  const reading = diskIoReadingFromAgent(counters, drives);
+  assert.equal([...reading.mounts.keys()], ['C:\\'], 'D: has no volume entry: its row keeps null I/O fields');
+  assert.equal(reading.mounts.get('C:\\'), { key: 'C:\\', readBytes: 9112945664, writtenBytes: 5878823936, reads: 257409, writes: 272518, busyMs: null });
+  // Machine-wide: PhysicalDrive0 alone, not PhysicalDrive0 + C: + E: + F: (the volumes lie on disks).
+  assert.equal(reading.machine, { readBytes: 59462397440, writtenBytes: 40137938432, reads: 2195561, writes: 1171751, busyMs: null });
+  const lower = diskIoReadingFromAgent(counters, [{ mountpoint: 'c:\\' }]);
+  assert.is(lower.mounts.get('c:\\')?.key, 'C:\\', 'drive letters match whatever their case');
+  assert.is(diskIoReadingFromAgent(counters.filter((c) => c.kind === 'volume'), drives).machine, null, 'no physical disk answered: no machine-wide figure, not 0');
+});
+
+test('disk I/O rates from two differing agent answers (gopsutil\'s two real readings of F:, 2 s apart as assumed here)', () => {
+  // The two F: readings are one machine's, taken at two moments; how far apart is not known, so
+  // 2 s is assumed: the counters are real, the interval is ours.
+  const later = readFileSync(join(ROOT, 'spec', 'fixtures', 'win32', 'gopsutil-disk-iocounters-later.txt'), 'utf8');
+  const m = /"readCount":(\d+),"mergedReadCount":\d+,"writeCount":(\d+),"mergedWriteCount":\d+,"readBytes":(\d+),"writeBytes":(\d+)/.exec(later)!;
+  const first = answer('diskio');
+  const f = first.find((c: { name: string }) => c.name === 'F:\\');
+  const second = first.map((c: { name: string }) => (c.name === 'F:\\'
+    ? { ...f, reads: Number(m[1]), writes: Number(m[2]), readBytes: Number(m[3]), writtenBytes: Number(m[4]) }
+    : c));
+  const drives = [{ mountpoint: 'F:\\' }];
+  const at0 = diskIoReadingFromAgent(diskIoCountersFromAgent(first), drives);
+  const at2 = diskIoReadingFromAgent(diskIoCountersFromAgent(second), drives);
+  const { perMount, totals } = ioRates(at2, snapshotOf(at0, 10_000), 12_000);
+  assert.equal(perMount.get('F:\\'), {
+    readBytesPerSec: (14486528 - 13564416) / 2, writeBytesPerSec: (63649280 - 69632) / 2, readsPerSec: 20, writesPerSec: 820,
+    busyPercent: null, readBytes: 14486528, writtenBytes: 63649280, reads: 106, writes: 1657, ioTime: null,
+  });
+  assert.equal([totals.readBytesPerSec, totals.writeBytesPerSec], [0, 0], 'PhysicalDrive0 did not move between the two answers');
+  const first0 = ioRates(at0, undefined, 10_000).perMount.get('F:\\')!;
+  assert.equal([first0.readBytesPerSec, first0.readBytes], [null, 13564416], 'a first reading: counters, no rate');
 });
 
 test('GPUs (a real reg query of the display class key, two adapters): names and memory sizes, no invented readings', () => {

@@ -64,8 +64,24 @@ export function diskIoFromPsutil(text) {
   const out = [];
   for (const m of text.matchAll(/'(PhysicalDrive\d+)': sdiskio\(read_count=(\d+), write_count=(\d+), read_bytes=(\d+), write_bytes=(\d+), read_time=(\d+), write_time=(\d+)\)/g)) {
     out.push({
-      name: m[1], readBytes: Number(m[4]), writtenBytes: Number(m[5]), readTime100ns: Number(m[6]) * 10000, writeTime100ns: Number(m[7]) * 10000,
+      name: m[1], kind: 'disk', readBytes: Number(m[4]), writtenBytes: Number(m[5]), readTime100ns: Number(m[6]) * 10000, writeTime100ns: Number(m[7]) * 10000,
       reads: Number(m[2]), writes: Number(m[3]),
+    });
+  }
+  return out;
+}
+
+/**
+ * gopsutil's disk.IOCounters() on Windows: IOCTL_DISK_PERFORMANCE on each fixed drive's volume
+ * (\\.\C:), as the agent's "volume" entries. gopsutil prints read/write time in whole seconds
+ * (100 ns / 10000 / 1000). Named as DriveInfo names the drive ("C:\\").
+ */
+export function volumesFromGopsutil(text) {
+  const out = [];
+  for (const m of text.matchAll(/\{"readCount":(\d+),"mergedReadCount":\d+,"writeCount":(\d+),"mergedWriteCount":\d+,"readBytes":(\d+),"writeBytes":(\d+),"readTime":(\d+),"writeTime":(\d+),[^}]*?"name":"([A-Z]:)"/g)) {
+    out.push({
+      name: `${m[7]}\\`, kind: 'volume', readBytes: Number(m[3]), writtenBytes: Number(m[4]),
+      readTime100ns: Number(m[5]) * 10_000_000, writeTime100ns: Number(m[6]) * 10_000_000, reads: Number(m[1]), writes: Number(m[2]),
     });
   }
   return out;
@@ -102,7 +118,7 @@ export function buildCapture() {
       drives: [drivesFromDriveInfo(read('driveinfo.txt'))],
       swap: [swapFromPageFileUsage(read('win32-pagefileusage.txt'))],
       cpu: [physicalCoresFromWin32Processor(read('win32-processor.txt'))],
-      diskio: [diskIoFromPsutil(read('psutil-disk-io-counters.txt'))],
+      diskio: [[...diskIoFromPsutil(read('psutil-disk-io-counters.txt')), ...volumesFromGopsutil(read('gopsutil-disk-iocounters.txt'))]],
       gpus: [gpusFromRegQuery(read('reg-query-display-class.txt'))],
     },
   };
