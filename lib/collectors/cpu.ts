@@ -1,6 +1,6 @@
 import type { CpuStats } from '../types.js';
 import type { CollectorFactory, CollectorContext } from './context.js';
-import { poll, type Sampler } from './poll.js';
+import { poll, type Sampler, pollOptions } from './poll.js';
 import { osCpuSampler } from './os-cpu.js';
 import { win32PhysicalCores, withAgent } from '../platform/win32/samplers.js';
 import { busyPercent, parseProcStat, type ProcStat } from '../procfs/stat.js';
@@ -25,14 +25,7 @@ export const CPU_PLACEHOLDER: CpuStats = {
  * deltas on macOS and Windows (os-cpu.ts; no temperature there, and Windows has no load average).
  */
 export const cpuCollector: CollectorFactory<CpuStats> = (ctx) => {
-  const pollWith = (createSampler: () => Sampler<CpuStats>) => poll(createSampler, {
-    intervalMs: ctx.intervalMs,
-    timeoutMs: ctx.timeoutMs,
-    primeMs: ctx.primeMs,
-    placeholder: CPU_PLACEHOLDER,
-    scheduler: ctx.scheduler,
-    grid: ctx.grid,
-  });
+  const pollWith = (createSampler: () => Sampler<CpuStats>) => poll(createSampler, pollOptions(ctx, CPU_PLACEHOLDER));
   if (ctx.platform === 'linux') return pollWith(() => procfsCpuSampler(ctx));
   // Windows: the physical core count comes from the agent, asked once per subscription.
   if (ctx.platform === 'win32') return withAgent(ctx, (lease) => pollWith(() => osCpuSampler({ loadAverage: null, physicalCores: win32PhysicalCores(lease) })));

@@ -5,7 +5,7 @@ import type si from 'systeminformation';
 import { systeminformation } from './systeminformation.js';
 import type { DiskIoTotals, DiskSizes, DiskStats } from '../types.js';
 import type { CollectorContext, CollectorFactory } from './context.js';
-import { poll, type Sampler } from './poll.js';
+import { poll, type Sampler, pollOptions } from './poll.js';
 import { ioRates, NO_DISK_IO, NO_DISK_IO_TOTALS, snapshotOf, type DiskIoReading, type DiskIoSource, type IoSnapshot, type MountRef } from './disk-io.js';
 import { procfsDiskIoSource } from './disk-io-procfs.js';
 import { oneLine } from '../format/one-line.js';
@@ -140,14 +140,7 @@ export function diskStats(mount: Pick<MountInfo, 'source' | 'mountpoint' | 'fsty
 export const diskCollector: CollectorFactory<DiskReading, DiskOptions> = (ctx, options = {}) =>
   ctx.platform === 'darwin' ? darwinDiskCollector(ctx, options)
   : ctx.platform === 'win32' ? win32DiskCollector(ctx, options)
-  : poll(() => diskSampler(ctx, options), {
-    intervalMs: ctx.intervalMs,
-    timeoutMs: ctx.timeoutMs,
-    primeMs: ctx.primeMs,
-    placeholder: DISK_PLACEHOLDER,
-    scheduler: ctx.scheduler,
-    grid: ctx.grid,
-  });
+  : poll(() => diskSampler(ctx, options), pollOptions(ctx, DISK_PLACEHOLDER));
 
 /**
  * macOS: the mount table once (and when /Volumes changes) and statfs per volume; I/O: the
@@ -170,14 +163,7 @@ function darwinDiskCollector(ctx: CollectorContext, options: DiskOptions): Obser
         return { mounts: list.map((d) => ({ device: d.device, mountpoint: d.mountpoint, source: d.device, fstype: d.fstype })), sizes: list };
       },
     };
-    return poll(() => withDiskIo(ctx, sizes, io), {
-      intervalMs: ctx.intervalMs,
-      timeoutMs: ctx.timeoutMs,
-      primeMs: ctx.primeMs,
-      placeholder: DISK_PLACEHOLDER,
-      scheduler: ctx.scheduler,
-      grid: ctx.grid,
-    }).pipe(finalize(() => { volumes.stop(); lease?.release(); }));
+    return poll(() => withDiskIo(ctx, sizes, io), pollOptions(ctx, DISK_PLACEHOLDER)).pipe(finalize(() => { volumes.stop(); lease?.release(); }));
   });
 }
 
@@ -193,14 +179,7 @@ function win32DiskCollector(ctx: CollectorContext, options: DiskOptions): Observ
     ctx,
     win32DiskSizes(lease, { includeNetworkFs, statfsTimeoutMs, statfs }),
     options.ioSource === undefined ? win32DiskIoSource(lease) : options.ioSource,
-  ), {
-    intervalMs: ctx.intervalMs,
-    timeoutMs: ctx.timeoutMs,
-    primeMs: ctx.primeMs,
-    placeholder: DISK_PLACEHOLDER,
-    scheduler: ctx.scheduler,
-    grid: ctx.grid,
-  }));
+  ), pollOptions(ctx, DISK_PLACEHOLDER)));
 }
 
 /** One subscription's sampler (the bench drives it directly to time one reading). */

@@ -2,7 +2,7 @@ import type si from 'systeminformation';
 import { systeminformation } from './systeminformation.js';
 import type { MemoryStats } from '../types.js';
 import type { CollectorFactory } from './context.js';
-import { poll, type Sampler } from './poll.js';
+import { poll, type Sampler, pollOptions } from './poll.js';
 import { parseMeminfo } from '../procfs/meminfo.js';
 import { readText } from '../procfs/read.js';
 import { round2 } from '../format/round.js';
@@ -24,28 +24,14 @@ export const MEMORY_PLACEHOLDER: MemoryStats = {
 export const memoryCollector: CollectorFactory<MemoryStats> = (ctx) => (ctx.platform === 'darwin'
   ? darwinMemory(ctx, MEMORY_PLACEHOLDER)
   : ctx.platform === 'win32'
-  ? withAgent(ctx, (lease) => poll(() => win32MemorySampler(lease), {
-    intervalMs: ctx.intervalMs,
-    timeoutMs: ctx.timeoutMs,
-    primeMs: ctx.primeMs,
-    placeholder: MEMORY_PLACEHOLDER,
-    scheduler: ctx.scheduler,
-    grid: ctx.grid,
-  }))
+  ? withAgent(ctx, (lease) => poll(() => win32MemorySampler(lease), pollOptions(ctx, MEMORY_PLACEHOLDER)))
   : poll(
     (): Sampler<MemoryStats> => ({
       sample: ctx.platform === 'linux'
         ? () => ({ value: memoryFromMeminfo(parseMeminfo(readText(ctx.procRoot, 'meminfo'))), source: 'procfs' })
         : async () => ({ value: memoryFromSysteminformation(await (await systeminformation()).mem()), source: 'systeminformation' }),
     }),
-    {
-      intervalMs: ctx.intervalMs,
-      timeoutMs: ctx.timeoutMs,
-      primeMs: ctx.primeMs,
-      placeholder: MEMORY_PLACEHOLDER,
-      scheduler: ctx.scheduler,
-      grid: ctx.grid,
-    },
+    pollOptions(ctx, MEMORY_PLACEHOLDER),
   ));
 
 /** used = total − available, as `free` and gopsutil count it (page cache that can be dropped is not "used"). */

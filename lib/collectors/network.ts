@@ -2,7 +2,7 @@ import type si from 'systeminformation';
 import { systeminformation } from './systeminformation.js';
 import type { NetworkInterfaceStats, NetworkStats } from '../types.js';
 import type { CollectorContext, CollectorFactory } from './context.js';
-import { poll, type Sampler } from './poll.js';
+import { poll, type Sampler, pollOptions } from './poll.js';
 import { parseNetDev, type InterfaceCounters } from '../procfs/net-dev.js';
 import { readText } from '../procfs/read.js';
 import { round2 } from '../format/round.js';
@@ -28,14 +28,7 @@ export const NETWORK_PLACEHOLDER: NetworkStats = {
  * for the first time, a counter that went backwards) is null, never a made-up 0.
  */
 export const networkCollector: CollectorFactory<NetworkStats> = (ctx) => {
-  const pollWith = (read: ReadCounters, source: string) => poll(() => networkSampler(ctx, read, source), {
-    intervalMs: ctx.intervalMs,
-    timeoutMs: ctx.timeoutMs,
-    primeMs: ctx.primeMs,
-    placeholder: NETWORK_PLACEHOLDER,
-    scheduler: ctx.scheduler,
-    grid: ctx.grid,
-  });
+  const pollWith = (read: ReadCounters, source: string) => poll(() => networkSampler(ctx, read, source), pollOptions(ctx, NETWORK_PLACEHOLDER));
   if (ctx.platform === 'linux') return pollWith(procfsCounters(ctx.procRoot), 'procfs');
   if (ctx.platform === 'darwin') return darwinNetwork(ctx, NETWORK_PLACEHOLDER); // a netstat -w loop
   if (ctx.platform === 'win32') return withAgent(ctx, (lease) => pollWith(win32NetworkCounters(lease), AGENT_SOURCE));

@@ -1,3 +1,4 @@
+import type { CollectorContext } from './context.js';
 import {
   Observable,
   asyncScheduler,
@@ -43,6 +44,14 @@ export interface PollOptions<T> {
   scheduler?: SchedulerLike;
   /** The monitor's grid origin (collectors pass `ctx.grid`); without it, the clock's own grid. */
   grid?: GridOrigin | undefined;
+}
+
+/** poll()'s options as a collector sets them: its context's interval, deadlines, clock and grid. */
+export function pollOptions<T>(
+  ctx: Pick<CollectorContext, 'intervalMs' | 'timeoutMs' | 'primeMs' | 'scheduler' | 'grid'>,
+  placeholder: T,
+): PollOptions<T> {
+  return { intervalMs: ctx.intervalMs, timeoutMs: ctx.timeoutMs, primeMs: ctx.primeMs, placeholder, scheduler: ctx.scheduler, grid: ctx.grid };
 }
 
 /**

@@ -2,7 +2,7 @@ import type si from 'systeminformation';
 import { systeminformation } from './systeminformation.js';
 import type { ProcessStats } from '../types.js';
 import type { CollectorContext, CollectorFactory } from './context.js';
-import { poll, type Sampler } from './poll.js';
+import { poll, type Sampler, pollOptions } from './poll.js';
 import { COMMAND_LINE, type ProcessEntry } from './process-matcher.js';
 import { parsePidStat, type PidStat } from '../procfs/pid-stat.js';
 import { parseMeminfo } from '../procfs/meminfo.js';
@@ -38,26 +38,12 @@ const STATUS_WORDS: Record<string, string> = {
 export const processesCollector: CollectorFactory<ProcessStats[], ProcessesOptions> = (ctx, options = {}) => (ctx.platform === 'darwin'
   ? darwinProcesses(ctx, { exposeCommandLine: options.exposeCommandLine ?? false }) // a top -l loop
   : ctx.platform === 'win32'
-  ? withAgent(ctx, (lease) => poll(() => win32ProcessSampler(lease, ctx), {
-    intervalMs: ctx.intervalMs,
-    timeoutMs: ctx.timeoutMs,
-    primeMs: ctx.primeMs,
-    placeholder: [],
-    scheduler: ctx.scheduler,
-    grid: ctx.grid,
-  }))
+  ? withAgent(ctx, (lease) => poll(() => win32ProcessSampler(lease, ctx), pollOptions(ctx, [])))
   : poll(
     () => (ctx.platform === 'linux'
       ? procfsProcessSampler(ctx, options)
       : systeminformationProcessSampler(ctx.platform, options.exposeCommandLine ?? false)),
-    {
-      intervalMs: ctx.intervalMs,
-      timeoutMs: ctx.timeoutMs,
-      primeMs: ctx.primeMs,
-      placeholder: [],
-      scheduler: ctx.scheduler,
-      grid: ctx.grid,
-    },
+    pollOptions(ctx, []),
   ));
 
 /** What is read once per process lifetime (pid + start time): the command line and the display name. */

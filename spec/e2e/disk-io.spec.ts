@@ -75,16 +75,17 @@ function truth(devNum: string): { read: number; written: number } {
   return { read: line.readBytes, written: line.writtenBytes };
 }
 
-/** Polls /api/stats/disk every 50 ms until `done`, keeping each new reading (a new tick) with the truth at that moment. */
+/** Polls /api/stats every 50 ms until `done`, keeping each new reading (a new tick, by its timestamp) with the truth at that moment. */
 async function observe(t: Target, done: Promise<unknown>): Promise<Observation[]> {
   const seen: Observation[] = [];
   let finished = false;
   void done.finally(() => { finished = true; });
   let last: string | undefined;
   while (!finished) {
-    const { body } = await getJson(`${service!.url}/api/stats/disk`);
-    const disk = (body as any[]).find((d) => d.mountpoint === t.mountpoint);
-    const key = disk && `${disk.readBytes}/${disk.writtenBytes}/${disk.readBytesPerSec}/${disk.writeBytesPerSec}`;
+    // The whole stats object for its timestamp: an idle disk's readings repeat value for value.
+    const { body } = await getJson(`${service!.url}/api/stats`);
+    const disk = ((body as any).disk as any[]).find((d) => d.mountpoint === t.mountpoint);
+    const key = (body as any).timestamp as string;
     if (disk && key !== last) {
       last = key;
       const now = truth(t.devNum);

@@ -4,7 +4,7 @@
 import type { Observable } from 'rxjs';
 import type { GpuStats } from '../../types.js';
 import type { CollectorContext } from '../context.js';
-import { poll, type Sampler } from '../poll.js';
+import { poll, pollOptions, type Sampler } from '../poll.js';
 import type { Sample, SampleResult } from '../sample.js';
 import { runTool } from '../../tools/run-tool.js';
 import { findAmdCards, readAmdSysfs } from './amd-sysfs.js';
@@ -87,12 +87,5 @@ export function amdGpu(ctx: CollectorContext, options: AmdOptions): Observable<S
     };
   };
 
-  return poll(createSampler, {
-    intervalMs: ctx.intervalMs,
-    timeoutMs: options.source === 'sysfs' ? ctx.timeoutMs : toolTimeout,
-    primeMs: ctx.primeMs,
-    placeholder: [],
-    scheduler: ctx.scheduler,
-    grid: ctx.grid,
-  });
+  return poll(createSampler, { ...pollOptions(ctx, []), timeoutMs: options.source === 'sysfs' ? ctx.timeoutMs : toolTimeout });
 }

@@ -5,7 +5,7 @@
 import type { Observable } from 'rxjs';
 import type { GpuStats } from '../../types.js';
 import type { CollectorContext } from '../context.js';
-import { poll, type Sampler } from '../poll.js';
+import { poll, type Sampler, pollOptions } from '../poll.js';
 import type { Sample, SampleResult } from '../sample.js';
 import { clientsVram, deviceUsage, processesOf, type DrmClientTracker } from './drm-clients.js';
 import { gpuStats } from './gpu-stats.js';
@@ -65,14 +65,7 @@ export function intelGpu(ctx: CollectorContext, options: IntelOptions): Observab
       },
     };
   };
-  return poll(createSampler, {
-    intervalMs: ctx.intervalMs,
-    timeoutMs: ctx.timeoutMs,
-    primeMs: ctx.primeMs,
-    placeholder: [],
-    scheduler: ctx.scheduler,
-    grid: ctx.grid,
-  });
+  return poll(createSampler, pollOptions(ctx, []));
 }
 
 export { findIntelCards };

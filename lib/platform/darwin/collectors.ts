@@ -2,7 +2,7 @@
 // samplers.ts; the loop-mode tool a sampler started is killed when the subscription ends.
 import { defer, finalize, type Observable } from 'rxjs';
 import type { CollectorContext } from '../../collectors/context.js';
-import { poll, type Sampler } from '../../collectors/poll.js';
+import { poll, pollOptions, type Sampler } from '../../collectors/poll.js';
 import type { Sample } from '../../collectors/sample.js';
 import type { GpuStats, MemoryStats, NetworkStats, ProcessStats } from '../../types.js';
 import {
@@ -14,14 +14,7 @@ function pollUntilStopped<T>(ctx: CollectorContext, create: () => Sampler<T> | S
   return defer(() => {
     let sampler: (Sampler<T> | StoppableSampler<T>) | undefined;
     // A StoppableSampler's undefined reading is dropped by poll() (nothing emitted that tick).
-    return poll(() => (sampler = create()) as Sampler<T>, {
-      intervalMs: ctx.intervalMs,
-      timeoutMs: ctx.timeoutMs,
-      primeMs: ctx.primeMs,
-      placeholder,
-      scheduler: ctx.scheduler,
-      grid: ctx.grid,
-    }).pipe(finalize(() => { if (sampler && 'stop' in sampler) sampler.stop(); }));
+    return poll(() => (sampler = create()) as Sampler<T>, pollOptions(ctx, placeholder)).pipe(finalize(() => { if (sampler && 'stop' in sampler) sampler.stop(); }));
   });
 }
 
