@@ -1,4 +1,3 @@
-import { statfs as statfsAsync } from 'node:fs/promises';
 import { defer, finalize, type Observable } from 'rxjs';
 import type { Sample } from './sample.js';
 import type si from 'systeminformation';
@@ -11,10 +10,11 @@ import { procfsDiskIoSource } from './disk-io-procfs.js';
 import { oneLine } from '../format/one-line.js';
 import { parseMountinfo, type MountInfo } from '../procfs/mountinfo.js';
 import { readText } from '../procfs/read.js';
-import { round2 } from '../format/round.js';
 import { darwinDiskSampler, topPool } from '../platform/darwin/samplers.js';
 import { topDiskIoSource } from '../platform/darwin/disk-io.js';
-import { withDeadline } from './deadline.js';
+import { boundedStatfs, diskStats, type StatFsSizes, type Statfs } from './disk-sizes.js';
+
+export { diskStats, type StatFsSizes } from './disk-sizes.js';
 import { win32DiskIoSource, win32DiskSizes, withAgent } from '../platform/win32/samplers.js';
 
 export interface DiskOptions {
@@ -23,7 +23,7 @@ export interface DiskOptions {
   /** Each filesystem's own statfs deadline, ms (default: the sample timeout's half, at most 1000). */
   statfsTimeoutMs?: number;
   /** For specs: replaces fs.promises.statfs. */
-  statfs?: (path: string) => Promise<StatFsSizes>;
+  statfs?: Statfs;
   /** Replaces the platform's disk I/O source (see platformDiskIoSource); null: no I/O figures. */
   ioSource?: DiskIoSource | null;
 }
@@ -55,13 +55,6 @@ export function diskIoOf(value: DiskStats[] | DiskReading): DiskIoTotals {
  */
 export function platformDiskIoSource(ctx: Pick<CollectorContext, 'platform' | 'procRoot' | 'sysRoot'>): DiskIoSource | null {
   return ctx.platform === 'linux' ? procfsDiskIoSource(ctx.procRoot, ctx.sysRoot) : null;
-}
-
-export interface StatFsSizes {
-  bsize: number;
-  blocks: number;
-  bfree: number;
-  bavail: number;
 }
 
 /** Kernel and memory filesystems: nothing a user would call a disk. */
@@ -115,23 +108,6 @@ function rank(mount: MountInfo): number {
   return (mount.root === '/' ? 0 : 1_000_000) + mount.mountpoint.length;
 }
 
-
-/** Sizes as df counts them: used from bfree, free and the percentage from bavail (root's reserve is not free). */
-export function diskStats(mount: Pick<MountInfo, 'source' | 'mountpoint' | 'fstype'>, s: StatFsSizes): DiskSizes {
-  const total = s.blocks * s.bsize;
-  const used = (s.blocks - s.bfree) * s.bsize;
-  const free = s.bavail * s.bsize;
-  return {
-    device: mount.source,
-    mountpoint: mount.mountpoint,
-    fstype: mount.fstype,
-    total,
-    free,
-    used,
-    usedPercent: used + free > 0 ? round2((used / (used + free)) * 100) : 0,
-  };
-}
-
 /**
  * Real filesystems with their sizes (/proc/self/mountinfo and statfs on Linux; the mount table and
  * statfs per volume on macOS; the agent's drive list and statfs per drive on Windows) and the I/O
@@ -148,11 +124,9 @@ export const diskCollector: CollectorFactory<DiskReading, DiskOptions> = (ctx, o
  * processes collector). top has no per-disk figures: each disk row keeps null I/O fields.
  */
 function darwinDiskCollector(ctx: CollectorContext, options: DiskOptions): Observable<Sample<DiskReading>> {
-  const includeNetworkFs = options.includeNetworkFs ?? false;
-  const statfsTimeoutMs = options.statfsTimeoutMs ?? Math.min(1000, Math.max(10, Math.floor(ctx.timeoutMs / 2)));
-  const statfs = options.statfs ?? ((path: string) => statfsAsync(path));
+  const { includeNetworkFs, sizeOf } = sizeOptions(ctx, options);
   return defer(() => {
-    const volumes = darwinDiskSampler(ctx, { statfsTimeoutMs, statfs, isListed: (t, m) => isListedFilesystem(t, m, includeNetworkFs), toStats: (m, sizes) => ({ ...diskStats(m, sizes), ...NO_DISK_IO }) });
+    const volumes = darwinDiskSampler(ctx, { sizeOf, isListed: (t, m) => isListedFilesystem(t, m, includeNetworkFs) });
     const lease = options.ioSource === undefined ? topPool(ctx).acquire() : undefined;
     const io = lease ? topDiskIoSource(lease, Math.max(10, ctx.timeoutMs - 100)) : options.ioSource ?? null;
     const sizes: SizesSource = {
@@ -172,25 +146,27 @@ function darwinDiskCollector(ctx: CollectorContext, options: DiskOptions): Obser
  * request per reading: each drive's volume, and the physical disks for the machine-wide line).
  */
 function win32DiskCollector(ctx: CollectorContext, options: DiskOptions): Observable<Sample<DiskReading>> {
-  const includeNetworkFs = options.includeNetworkFs ?? false;
-  const statfsTimeoutMs = options.statfsTimeoutMs ?? Math.min(1000, Math.max(10, Math.floor(ctx.timeoutMs / 2)));
-  const statfs = options.statfs ?? ((path: string) => statfsAsync(path));
+  const { includeNetworkFs, sizeOf } = sizeOptions(ctx, options);
   return withAgent(ctx, (lease) => poll(() => withDiskIo(
     ctx,
-    win32DiskSizes(lease, { includeNetworkFs, statfsTimeoutMs, statfs }),
+    win32DiskSizes(lease, { includeNetworkFs, sizeOf }),
     options.ioSource === undefined ? win32DiskIoSource(lease) : options.ioSource,
   ), pollOptions(ctx, DISK_PLACEHOLDER)));
 }
 
+/** The sizes options with their defaults (statfs's deadline: the sample timeout's half, at most 1000 ms). */
+function sizeOptions(ctx: Pick<CollectorContext, 'timeoutMs'>, options: DiskOptions) {
+  const statfsTimeoutMs = options.statfsTimeoutMs ?? Math.min(1000, Math.max(10, Math.floor(ctx.timeoutMs / 2)));
+  return { includeNetworkFs: options.includeNetworkFs ?? false, sizeOf: boundedStatfs(statfsTimeoutMs, options.statfs) };
+}
+
 /** One subscription's sampler (the bench drives it directly to time one reading). */
 export function diskSampler(ctx: CollectorContext, options: DiskOptions = {}): Sampler<DiskReading> {
-  const includeNetworkFs = options.includeNetworkFs ?? false;
-  const statfsTimeoutMs = options.statfsTimeoutMs ?? Math.min(1000, Math.max(10, Math.floor(ctx.timeoutMs / 2)));
-  const statfs = options.statfs ?? ((path: string) => statfsAsync(path));
+  const { includeNetworkFs, sizeOf } = sizeOptions(ctx, options);
   return withDiskIo(
     ctx,
     ctx.platform === 'linux'
-      ? procfsSizes(ctx.procRoot, { includeNetworkFs, statfsTimeoutMs, statfs })
+      ? procfsSizes(ctx.procRoot, { includeNetworkFs, sizeOf })
       : systeminformationSizes(includeNetworkFs),
     options.ioSource === undefined ? platformDiskIoSource(ctx) : options.ioSource,
   );
@@ -252,18 +228,11 @@ function withDiskIo(ctx: Pick<CollectorContext, 'scheduler'>, sizes: SizesSource
 
 function procfsSizes(
   procRoot: string,
-  options: { includeNetworkFs: boolean; statfsTimeoutMs: number; statfs: (path: string) => Promise<StatFsSizes> },
+  options: { includeNetworkFs: boolean; sizeOf: (path: string) => Promise<StatFsSizes | undefined> },
 ): SizesSource {
-  // A statfs that outlives its deadline still holds one of libuv's 4 threads until the kernel answers.
-  // While it does, that mountpoint is not asked again, so one hung server costs one thread, not one per tick.
-  const pending = new Set<string>();
   const measure = async (mount: MountInfo): Promise<DiskSizes | undefined> => {
-    if (pending.has(mount.mountpoint)) return undefined;
-    pending.add(mount.mountpoint);
-    const call = options.statfs(mount.mountpoint).finally(() => pending.delete(mount.mountpoint));
-    const sizes = await withDeadline(call, options.statfsTimeoutMs).catch(() => undefined);
-    // blocks === 0: a pseudo filesystem that slipped through the lists; df hides those too.
-    return sizes && sizes.blocks > 0 ? diskStats(mount, sizes) : undefined;
+    const sizes = await options.sizeOf(mount.mountpoint);
+    return sizes ? diskStats(mount, sizes) : undefined;
   };
   // The mount table rarely changes: it is parsed again only when its text does.
   let mountinfo = '';

@@ -5,7 +5,7 @@ import type { CollectorFactory } from './context.js';
 import { poll, type Sampler, pollOptions } from './poll.js';
 import { parseMeminfo } from '../procfs/meminfo.js';
 import { readText } from '../procfs/read.js';
-import { round2 } from '../format/round.js';
+import { memoryStats } from './memory-stats.js';
 import { darwinMemory } from '../platform/darwin/collectors.js';
 import { win32MemorySampler, withAgent } from '../platform/win32/samplers.js';
 
@@ -59,24 +59,4 @@ function memoryFromSysteminformation(mem: si.Systeminformation.MemData): MemoryS
     swapTotal: mem.swaptotal,
     swapUsed: mem.swapused,
   });
-}
-
-function memoryStats(m: {
-  total: number; available: number; free: number; cached: number; buffers: number; swapTotal: number; swapUsed: number;
-}): MemoryStats {
-  const used = Math.max(0, m.total - m.available);
-  return {
-    total: m.total,
-    available: m.available,
-    used,
-    usedPercent: percent(used, m.total),
-    swap: { total: m.swapTotal, used: m.swapUsed, usedPercent: percent(m.swapUsed, m.swapTotal) },
-    free: m.free,
-    cached: m.cached,
-    buffers: m.buffers,
-  };
-}
-
-function percent(part: number, whole: number): number {
-  return whole > 0 ? round2((part / whole) * 100) : 0;
 }

@@ -8,7 +8,7 @@ import type si from 'systeminformation';
 import { systeminformation } from '../systeminformation.js';
 import type { GpuStats } from '../../types.js';
 import type { CollectorContext } from '../context.js';
-import { poll } from '../poll.js';
+import { poll, pollOptions } from '../poll.js';
 import type { Sample } from '../sample.js';
 import { gpuStats, vendorOf } from './gpu-stats.js';
 import { gpusFromAgent } from '../../platform/win32/mapping.js';
@@ -59,6 +59,9 @@ export function fallbackGpu(ctx: CollectorContext, options: FallbackOptions = {}
   if (ctx.platform === 'linux' && !options.graphics && mayHaveGpu(ctx.sysRoot, ctx.procRoot) === false) {
     return of({ value: [], ok: true, source: 'sysfs (no display controller)', at: Date.now() });
   }
+  // Names change rarely, so once a minute; a reading may take long (graphics() runs lspci and
+  // others; on Windows the first answer waits for the agent's start, whose Add-Type compiles C#).
+  const slowPoll = { ...pollOptions(ctx, [] as GpuStats[]), intervalMs: options.intervalMs ?? 60_000, timeoutMs: Math.max(ctx.timeoutMs, 15_000), primeMs: 0 };
   // Windows: names and memory sizes from the registry through the agent (no WMI, no process, and
   // not systeminformation's graphics(), which may run nvidia-smi with execFileSync and block).
   if (ctx.platform === 'win32' && !options.graphics) {
@@ -66,15 +69,7 @@ export function fallbackGpu(ctx: CollectorContext, options: FallbackOptions = {}
       async sample(signal: AbortSignal) {
         return { value: gpusFromAgent(await lease.request('gpus', { signal })), source: 'powershell agent (registry)' };
       },
-    }), {
-      intervalMs: options.intervalMs ?? 60_000,
-      // The first answer waits for the agent to start (Add-Type compiles its C# part: a second or more).
-      timeoutMs: Math.max(ctx.timeoutMs, 15_000),
-      primeMs: 0,
-      placeholder: [],
-      scheduler: ctx.scheduler,
-      grid: ctx.grid,
-    }));
+    }), slowPoll));
   }
   const graphics = options.graphics ?? (async () => (await systeminformation()).graphics());
   return poll(() => ({
@@ -83,12 +78,5 @@ export function fallbackGpu(ctx: CollectorContext, options: FallbackOptions = {}
       const value = controllers.map(gpuFromController).filter((g): g is GpuStats => g !== null);
       return { value, source: 'systeminformation' };
     },
-  }), {
-    intervalMs: options.intervalMs ?? 60_000,
-    timeoutMs: Math.max(ctx.timeoutMs, 15_000),
-    primeMs: 0,
-    placeholder: [],
-    scheduler: ctx.scheduler,
-    grid: ctx.grid,
-  });
+  }), slowPoll);
 }

@@ -3,13 +3,13 @@
 // tool started per tick, and only by the GPU topic; `sysctl vm.swapusage` runs once every
 // SWAP_EVERY_TICKS memory readings; `mount` once per subscription and again when /Volumes changes.
 import { watch, type FSWatcher } from 'node:fs';
-import { statfs as statfsAsync } from 'node:fs/promises';
 import { totalmem } from 'node:os';
 import { Observable, map, scan } from 'rxjs';
-import type { DiskStats, GpuStats, MemoryStats, NetworkStats, ProcessStats } from '../../types.js';
+import type { DiskSizes, GpuStats, MemoryStats, NetworkStats, ProcessStats } from '../../types.js';
 import type { CollectorContext } from '../../collectors/context.js';
 import type { Sampler } from '../../collectors/poll.js';
 import type { SampleResult } from '../../collectors/sample.js';
+import { diskStats, type StatFsSizes } from '../../collectors/disk-sizes.js';
 import { COMMAND_LINE, type ProcessEntry } from '../../collectors/process-matcher.js';
 import { resolveTool, runTool } from '../../tools/run-tool.js';
 import { round2 } from '../../format/round.js';
@@ -21,7 +21,7 @@ export { loopSeconds } from './loop-tool.js';
 import { parseMountTable, selectDarwinMounts } from './mount.js';
 import { parseNetstatRow, type NetstatInterval } from './netstat.js';
 import { parseSwapUsage, type SwapUsage } from './swapusage.js';
-import { createVmStatReader, memoryFromVmStat, type VmStatRow } from './vm-stat.js';
+import { createVmStatReader, memoryFromVmStat } from './vm-stat.js';
 
 /** Where the tools are looked for (PATH), and the RAM size; injectable for specs. */
 export interface DarwinToolOptions {
@@ -50,9 +50,24 @@ function keeper<T>(ctx: CollectorContext, name: string, start: () => Observable<
   return latestReading(start, { name, scheduler: ctx.scheduler, staleMs: 2 * seconds * 1000 + ctx.timeoutMs, backoff: BACKOFF });
 }
 
-function lines(file: string, args: string[], env: NodeJS.ProcessEnv | undefined): Observable<string> {
-  return new Observable<string>((subscriber) => {
-    const split = lineSplitter((line) => subscriber.next(line));
+/**
+ * A loop tool's output as rows: each line goes through a parser made for this start (parsers may
+ * keep state, like vm_stat's header), a line that is no row gives none, and one the parser cannot
+ * read ends the stream with its error.
+ */
+function toolRows<T>(file: string, args: string[], env: NodeJS.ProcessEnv | undefined, createParser: () => (line: string) => T | null | undefined): Observable<T> {
+  return new Observable<T>((subscriber) => {
+    const parse = createParser();
+    const split = lineSplitter((line) => {
+      let row: T | null | undefined;
+      try {
+        row = parse(line);
+      } catch (error) {
+        subscriber.error(error);
+        return;
+      }
+      if (row) subscriber.next(row);
+    });
     return loopToolOutput(file, args, env).subscribe({ next: split, error: (e) => subscriber.error(e), complete: () => subscriber.complete() });
   });
 }
@@ -73,20 +88,7 @@ export function darwinMemorySampler(ctx: CollectorContext, options: DarwinToolOp
   const total = options.totalMemory ?? totalmem();
   const rows = keeper(ctx, 'vm_stat', () => {
     const file = tool('vm_stat', options.env);
-    return new Observable<VmStatRow>((subscriber) => {
-      const read = createVmStatReader();
-      return lines(file, [String(loopSeconds(ctx.intervalMs))], options.env).subscribe({
-        next: (line) => {
-          try {
-            const row = read(line);
-            if (row) subscriber.next(row);
-          } catch (error) {
-            subscriber.error(error);
-          }
-        },
-        error: (e) => subscriber.error(e),
-      });
-    });
+    return toolRows(file, [String(loopSeconds(ctx.intervalMs))], options.env, createVmStatReader);
   });
   let swap: SwapUsage | undefined;
   let swapRead: Promise<void> | undefined;
@@ -171,17 +173,7 @@ export function darwinNetworkSampler(ctx: CollectorContext, options: DarwinToolO
   const seconds = loopSeconds(ctx.intervalMs);
   const tallies = keeper(ctx, 'netstat', () => {
     const file = tool('netstat', options.env);
-    return new Observable<NetstatInterval>((subscriber) => lines(file, ['-w', String(seconds)], options.env).subscribe({
-      next: (line) => {
-        try {
-          const row = parseNetstatRow(line);
-          if (row) subscriber.next(row);
-        } catch (error) {
-          subscriber.error(error);
-        }
-      },
-      error: (e) => subscriber.error(e),
-    })).pipe(
+    return toolRows(file, ['-w', String(seconds)], options.env, () => parseNetstatRow).pipe(
       scan((tally: NetworkTally | undefined, row): NetworkTally => ({
         totals: {
           packetsIn: (tally?.totals.packetsIn ?? 0) + row.packetsIn,
@@ -222,25 +214,19 @@ export function darwinNetworkSampler(ctx: CollectorContext, options: DarwinToolO
 
 // ---- disk: mount once (and when /Volumes changes), fs.statfs per volume --------------------
 
-/** What fs.statfs gives that the sizes need (disk.ts's StatFsSizes). */
-interface Sizes { bsize: number; blocks: number; bfree: number; bavail: number }
-
 /** The disk collector's own rules, passed in (disk.ts owns them; importing it here would be a cycle). */
 export interface DarwinDiskOptions extends DarwinToolOptions {
-  statfsTimeoutMs: number;
-  statfs?: (path: string) => Promise<Sizes>;
+  /** statfs with its deadline (disk-sizes.ts boundedStatfs). */
+  sizeOf: (path: string) => Promise<StatFsSizes | undefined>;
   /** Whether a mount is a filesystem worth listing (disk.ts isListedFilesystem, with its network-fs choice). */
   isListed: (fstype: string, mountpoint: string) => boolean;
-  /** Sizes as df counts them (disk.ts diskStats). */
-  toStats: (mount: { source: string; mountpoint: string; fstype: string }, sizes: Sizes) => DiskStats;
   /** Watched for volumes coming and going (default /Volumes). */
   volumesDir?: string;
 }
 
 const MOUNT_RETRY_MS = 30_000;
 
-export function darwinDiskSampler(ctx: CollectorContext, options: DarwinDiskOptions): StoppableSampler<DiskStats[]> {
-  const statfs = options.statfs ?? ((path: string) => statfsAsync(path));
+export function darwinDiskSampler(ctx: CollectorContext, options: DarwinDiskOptions): StoppableSampler<DiskSizes[]> {
   let table: Promise<ReturnType<typeof selectDarwinMounts>> | undefined;
   let tableFailedAt: number | undefined;
   let watcher: FSWatcher | undefined;
@@ -255,16 +241,9 @@ export function darwinDiskSampler(ctx: CollectorContext, options: DarwinDiskOpti
       // No /Volumes (not macOS): the table is read once.
     }
   };
-  // A statfs past its deadline still holds a libuv thread: that volume is not asked again until it answers.
-  const pending = new Set<string>();
-  const measure = async (mount: { source: string; mountpoint: string; fstype: string }): Promise<DiskStats | undefined> => {
-    if (pending.has(mount.mountpoint)) return undefined;
-    pending.add(mount.mountpoint);
-    const call = statfs(mount.mountpoint).finally(() => pending.delete(mount.mountpoint));
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<undefined>((resolve) => { timer = setTimeout(resolve, options.statfsTimeoutMs, undefined); });
-    const sizes = await Promise.race([call.catch(() => undefined), deadline]).finally(() => clearTimeout(timer));
-    return sizes && sizes.blocks > 0 ? options.toStats(mount, sizes) : undefined;
+  const measure = async (mount: { source: string; mountpoint: string; fstype: string }): Promise<DiskSizes | undefined> => {
+    const sizes = await options.sizeOf(mount.mountpoint);
+    return sizes ? diskStats(mount, sizes) : undefined;
   };
   return {
     async sample() {
@@ -278,7 +257,7 @@ export function darwinDiskSampler(ctx: CollectorContext, options: DarwinDiskOpti
       }
       const mounts = await table;
       const disks = await Promise.all(mounts.map(measure));
-      return { value: disks.filter((d): d is DiskStats => d !== undefined), source: 'mount + statfs' };
+      return { value: disks.filter((d): d is DiskSizes => d !== undefined), source: 'mount + statfs' };
     },
     stop: () => { watcher?.close(); watcher = undefined; },
   };

@@ -5,6 +5,7 @@
 // A number that does not fit its column is scaled ("5919477K", binary multiples).
 import type { MemoryStats } from '../../types.js';
 import { parseScaled } from './units.js';
+import { memoryStats } from '../../collectors/memory-stats.js';
 
 export interface VmStatRow {
   pageSize: number;
@@ -58,17 +59,6 @@ export function memoryFromVmStat(row: VmStatRow, total: number, swap: { total: n
   const speculative = pages('specul') * row.pageSize;
   const inactive = pages('inactive') * row.pageSize;
   const available = Math.min(total, free + speculative + inactive);
-  const used = Math.max(0, total - available);
   const cached = (row.values.get('file-backed') ?? 0) * row.pageSize;
-  const percent = (part: number, whole: number) => (whole > 0 ? Math.round((part / whole) * 10000) / 100 : 0);
-  return {
-    total,
-    available,
-    used,
-    usedPercent: percent(used, total),
-    swap: { total: swap.total, used: swap.used, usedPercent: percent(swap.used, swap.total) },
-    free: free + speculative,
-    cached,
-    buffers: 0,
-  };
+  return memoryStats({ total, available, free: free + speculative, cached, buffers: 0, swapTotal: swap.total, swapUsed: swap.used });
 }

@@ -1,8 +1,8 @@
 // From the agent's JSON answers (protocol.ts) to our payloads. Pure: tested on the captures in
 // spec/stand-ins/captures/. Every answer is checked field by field; a wrong shape is an error
 // that names the field, never a silent 0.
-import type { DiskSizes } from '../../types.js';
-import type { DiskStats, GpuStats, ProcessStats } from '../../types.js';
+import { diskStats, type StatFsSizes } from '../../collectors/disk-sizes.js';
+import type { DiskSizes, DiskStats, GpuStats, ProcessStats } from '../../types.js';
 import { gpuStats, vendorOf } from '../../collectors/gpu/gpu-stats.js';
 import type { InterfaceCounters } from '../../procfs/net-dev.js';
 import { round2 } from '../../format/round.js';
@@ -160,20 +160,9 @@ export function driveFstype(drive: AgentDrive): string {
   return drive.format ?? (drive.type === 'Network' ? 'network' : '');
 }
 
-/** Sizes as Explorer shows them, from fs.statfs on the drive root (GetDiskFreeSpace: clusters). */
-export function driveStats(drive: AgentDrive, s: { bsize: number; blocks: number; bfree: number; bavail: number }): DiskSizes {
-  const total = s.blocks * s.bsize;
-  const used = (s.blocks - s.bfree) * s.bsize;
-  const free = s.bavail * s.bsize;
-  return {
-    device: drive.name,
-    mountpoint: drive.name,
-    fstype: driveFstype(drive),
-    total,
-    free,
-    used,
-    usedPercent: used + free > 0 ? round2((used / (used + free)) * 100) : 0,
-  };
+/** Sizes from fs.statfs on the drive root (GetDiskFreeSpace: clusters), counted as df counts them. */
+export function driveStats(drive: AgentDrive, s: StatFsSizes): DiskSizes {
+  return diskStats({ source: drive.name, mountpoint: drive.name, fstype: driveFstype(drive) }, s);
 }
 
 export function swapFromAgent(data: unknown): { total: number; used: number } {

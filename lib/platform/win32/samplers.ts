@@ -1,14 +1,14 @@
 // The win32 collectors' readings: memory from Node (os.totalmem/freemem), everything else from
 // the monitor's one agent child (agent-pool.ts). Nothing here starts a process per tick.
+import { memoryStats } from '../../collectors/memory-stats.js';
 import type { DiskSizes } from '../../types.js';
 import os from 'node:os';
-import { statfs as statfsAsync } from 'node:fs/promises';
 import { Observable, using } from 'rxjs';
 import type { CollectorContext } from '../../collectors/context.js';
 import type { Sampler } from '../../collectors/poll.js';
 import type { InterfaceCounters } from '../../procfs/net-dev.js';
 import type { MemoryStats, ProcessStats } from '../../types.js';
-import { withDeadline } from '../../collectors/deadline.js';
+import type { StatFsSizes } from '../../collectors/disk-sizes.js';
 import { createAgentPool, type AgentLease, type AgentPool } from './agent-pool.js';
 import {
   driveStats,
@@ -67,18 +67,7 @@ export function win32MemorySampler(lease: AgentLease, mem = { total: () => os.to
  * pages included, as Task Manager's "Available"), cached and buffers 0 as systeminformation had them.
  */
 export function win32MemoryStats(total: number, available: number, swap: { total: number; used: number }): MemoryStats {
-  const used = Math.max(0, total - available);
-  const pct = (part: number, whole: number) => (whole > 0 ? Math.round((part / whole) * 10000) / 100 : 0);
-  return {
-    total,
-    available,
-    used,
-    usedPercent: pct(used, total),
-    swap: { total: swap.total, used: swap.used, usedPercent: pct(swap.used, swap.total) },
-    free: available,
-    cached: 0,
-    buffers: 0,
-  };
+  return memoryStats({ total, available, free: available, cached: 0, buffers: 0, swapTotal: swap.total, swapUsed: swap.used });
 }
 
 export function win32NetworkCounters(lease: AgentLease): (signal?: AbortSignal) => Promise<InterfaceCounters[]> {
@@ -121,8 +110,8 @@ export function win32ProcessSampler(
 
 export interface Win32DiskOptions {
   includeNetworkFs: boolean;
-  statfsTimeoutMs: number;
-  statfs?: (path: string) => Promise<{ bsize: number; blocks: number; bfree: number; bavail: number }>;
+  /** statfs with its deadline (disk-sizes.ts boundedStatfs). */
+  sizeOf: (path: string) => Promise<StatFsSizes | undefined>;
 }
 
 /** The sizes half of the Windows disk reading, in the shape disk.ts's withDiskIo joins with the I/O half. */
@@ -142,8 +131,6 @@ export interface DriveRef { device: string; mountpoint: string; source: string; 
  * statfs still running is not asked again, so one hung drive holds one libuv thread, not one per tick.
  */
 export function win32DiskSizes(lease: AgentLease, options: Win32DiskOptions): Win32DiskSizes {
-  const statfs = options.statfs ?? ((path: string) => statfsAsync(path));
-  const pending = new Set<string>();
   const drives = async (signal?: AbortSignal) =>
     selectDrives(drivesFromAgent(await lease.request('drives', signal ? { signal } : {})), options.includeNetworkFs);
   const ref = (drive: AgentDrive): DriveRef => ({ device: drive.name, mountpoint: drive.name, source: drive.name, fstype: driveFstype(drive) });
@@ -153,11 +140,8 @@ export function win32DiskSizes(lease: AgentLease, options: Win32DiskOptions): Wi
     async sizes(signal) {
       const listed = await drives(signal);
       const sized = await Promise.all(listed.map(async (drive) => {
-        if (pending.has(drive.name)) return undefined;
-        pending.add(drive.name);
-        const call = statfs(drive.name).finally(() => pending.delete(drive.name));
-        const sizes = await withDeadline(call, options.statfsTimeoutMs).catch(() => undefined);
-        return sizes && sizes.blocks > 0 ? driveStats(drive, sizes) : undefined;
+        const sizes = await options.sizeOf(drive.name);
+        return sizes ? driveStats(drive, sizes) : undefined;
       }));
       return { mounts: listed.map(ref), sizes: sized.filter((d): d is DiskSizes => d !== undefined) };
     },

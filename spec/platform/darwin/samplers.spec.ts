@@ -4,8 +4,8 @@ import * as assert from 'uvu/assert';
 import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { diskStats, isListedFilesystem } from '../../../lib/collectors/disk.js';
-import { NO_DISK_IO } from '../../../lib/collectors/disk-io.js';
+import { isListedFilesystem } from '../../../lib/collectors/disk.js';
+import { boundedStatfs } from '../../../lib/collectors/disk-sizes.js';
 import { darwinDiskSampler, darwinGpuSampler, darwinMemorySampler } from '../../../lib/platform/darwin/samplers.js';
 import { realCtx } from '../../helpers/gpu-collector.js';
 import { ROOT } from '../../helpers/service.js';
@@ -51,10 +51,8 @@ test('disks: a volume whose statfs hangs is left out at its deadline and not ask
   const sizes = { bsize: 4096, blocks: 1000, bfree: 400, bavail: 300 };
   const sampler = darwinDiskSampler(ctx, {
     env: path.env,
-    statfsTimeoutMs: 50,
     isListed: (t, m) => isListedFilesystem(t, m, false),
-    toStats: (m, s) => ({ ...diskStats(m, s), ...NO_DISK_IO }),
-    statfs: (p) => { asked.push(p); return p === '/System/Volumes/Data' ? new Promise(() => {}) : Promise.resolve(sizes); },
+    sizeOf: boundedStatfs(50, (p) => { asked.push(p); return p === '/System/Volumes/Data' ? new Promise(() => {}) : Promise.resolve(sizes); }),
   });
   try {
     const first = (await sampler.sample())!;
